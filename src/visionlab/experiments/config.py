@@ -1,0 +1,326 @@
+"""Experiment configuration: pydantic defaults -> TOML file -> `--set key=value` overrides.
+
+The resolved configuration is written into the run folder before training starts, so a run can
+always be reproduced from its own folder.
+
+Example:
+    config = load_config("experiment.toml", overrides=["train.epochs=3", "model.units=[64]"])
+    config.train.optimizer  # "adam"
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from visionlab.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ReferenceConfig(_Section):
+    """The tutorial's published figure that a recipe reproduces."""
+
+    metric: str = "test_accuracy"
+    value: float
+    source: str = ""
+    note: str = ""
+
+
+class DataConfig(_Section):
+    """Where the images come from and how they are shaped and scaled."""
+
+    dataset: str = "fashion_mnist"
+    data_path: Optional[str] = None
+    image_size: Optional[tuple[int, int]] = None
+    color_mode: Optional[Literal["rgb", "grayscale"]] = None
+    resize_mode: Literal["squash", "crop", "pad"] = "squash"
+    validation_split: float = Field(0.1, ge=0.0, lt=1.0)
+    test_split: float = Field(0.2, ge=0.0, lt=1.0)
+    train_per_class: Optional[int] = Field(None, ge=1)
+    normalize: Literal["none", "rescale", "standardize"] = "rescale"
+    strict: bool = False
+
+    @field_validator("image_size", mode="before")
+    @classmethod
+    def _square_size(cls, value: Any) -> Any:
+        if isinstance(value, int):
+            return (value, value)
+        return value
+
+
+class EarlyStoppingConfig(_Section):
+    """Keras EarlyStopping settings."""
+
+    monitor: str = "val_loss"
+    patience: int = Field(3, ge=0)
+    min_delta: float = Field(0.0, ge=0.0)
+    restore_best_weights: bool = True
+    mode: Literal["auto", "min", "max"] = "auto"
+
+
+LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy")
+OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw")
+
+
+class TrainConfig(_Section):
+    """The fit loop's knobs."""
+
+    epochs: int = Field(10, ge=1)
+    batch_size: int = Field(32, ge=1)
+    loss: Literal[LOSSES] = "sparse_categorical_crossentropy"  # type: ignore[valid-type]
+    output_activation: Literal["auto", "softmax", "sigmoid"] = "auto"
+    optimizer: Literal[OPTIMIZERS] = "adam"  # type: ignore[valid-type]
+    learning_rate: float = Field(0.001, gt=0.0)
+    momentum: float = Field(0.0, ge=0.0, lt=1.0)
+    nesterov: bool = False
+    weight_decay: Optional[float] = Field(None, ge=0.0)
+    schedule: Union[str, dict[str, Any]] = "constant"
+    class_weight: Literal["none", "balanced"] = "none"
+    early_stopping: Optional[EarlyStoppingConfig] = None
+    seed: int = 0
+    deterministic: bool = True
+    jit_compile: Union[bool, Literal["auto"]] = "auto"
+    shuffle: bool = True
+
+
+class AugmentConfig(_Section):
+    """Keras preprocessing-layer augmentation, active only while training."""
+
+    flip: Optional[Literal["horizontal", "vertical", "horizontal_and_vertical"]] = None
+    rotation: float = Field(0.0, ge=0.0, le=1.0)
+    zoom: float = Field(0.0, ge=0.0, lt=1.0)
+    translation: float = Field(0.0, ge=0.0, lt=1.0)
+    brightness: float = Field(0.0, ge=0.0, le=1.0)
+    contrast: float = Field(0.0, ge=0.0, le=1.0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.flip or self.rotation or self.zoom or self.translation
+                    or self.brightness or self.contrast)
+
+
+class ModelConfig(BaseModel):
+    """Registered model name plus that model's own arguments (checked against its factory)."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    name: str = "mlp"
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """The factory arguments: every key but `name`, with unset (None) values dropped."""
+        extra = self.model_extra or {}
+        return {key: value for key, value in extra.items() if value is not None}
+
+
+class TransferConfig(_Section):
+    """Warm-up / fine-tune phases for pretrained backbones."""
+
+    strategy: Literal["head-only", "warmup-finetune", "full", "scratch"] = "warmup-finetune"
+    warmup_epochs: int = Field(3, ge=0)
+    warmup_learning_rate: float = Field(1e-3, gt=0.0)
+    finetune_epochs: int = Field(3, ge=0)
+    finetune_learning_rate: float = Field(1e-5, gt=0.0)
+    unfreeze_top_layers: Optional[int] = Field(None, ge=0)
+
+
+class ExperimentConfig(_Section):
+    """A whole experiment: `[data] [model] [train] [augment] [transfer]` in TOML."""
+
+    name: str = "experiment"
+    description: str = ""
+    reference: Optional[ReferenceConfig] = None
+    data: DataConfig = Field(default_factory=DataConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    augment: AugmentConfig = Field(default_factory=AugmentConfig)
+    transfer: Optional[TransferConfig] = None
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> "ExperimentConfig":
+        if self.train.nesterov and self.train.optimizer != "sgd":
+            raise ValueError("train.nesterov only applies to optimizer = 'sgd'")
+        if self.train.weight_decay is not None and self.train.optimizer != "adamw":
+            raise ValueError(
+                "train.weight_decay is AdamW's decoupled decay; use optimizer = 'adamw' "
+                "(or model.kernel_l2 for L2 regularization)"
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the config as plain TOML-ready data (no None values, model args inlined)."""
+        return _drop_none(self.model_dump(mode="json"))
+
+    def to_toml(self) -> str:
+        import tomli_w
+
+        return tomli_w.dumps(self.to_dict())
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _drop_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_drop_none(item) for item in value]
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading, overrides and error messages
+
+
+def load_config(
+    source: Union[str, os.PathLike[str], dict[str, Any], ExperimentConfig, None] = None,
+    overrides: Optional[list[str]] = None,
+) -> ExperimentConfig:
+    """Resolve an experiment config from a TOML file, a recipe name, a dict or a config object.
+
+    Args:
+        source: path to a `.toml` file, the name of a built-in recipe, a dict with the TOML's
+            structure, an `ExperimentConfig`, or None for the defaults. Defaults to None.
+        overrides: `"section.key=value"` strings applied in order; values are parsed as TOML
+            (`train.epochs=3`, `model.units=[64, 64]`, `data.dataset=mnist`). Defaults to None.
+
+    Raises:
+        ConfigError: an unknown key (naming the nearest valid key), a wrong type or value
+            (naming what is allowed), or a file that is not valid TOML.
+    """
+    origin = "the configuration"
+    if source is None:
+        data: dict[str, Any] = {}
+    elif isinstance(source, ExperimentConfig):
+        data = source.to_dict()
+    elif isinstance(source, dict):
+        data = json.loads(json.dumps(source))  # deep copy of plain data
+    else:
+        path, origin = _locate_source(source)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}. Fix the syntax.") from None
+    for override in overrides or []:
+        _apply_override(data, override)
+    return validate_config(data, origin=origin)
+
+
+def _locate_source(source: Union[str, os.PathLike[str]]) -> tuple[Path, str]:
+    path = Path(source)
+    if path.is_file():
+        return path, str(path)
+    from visionlab.experiments.recipes import recipe_path, list_recipes
+
+    recipe = recipe_path(str(source))
+    if recipe is not None:
+        return recipe, f"recipe '{source}'"
+    near = difflib.get_close_matches(str(source), list_recipes(), n=1)
+    hint = f" Did you mean the recipe '{near[0]}'?" if near else ""
+    raise ConfigError(
+        f"'{source}' is neither a config file nor a built-in recipe.{hint} "
+        "List recipes with `visionlab recipes`, or write a config with `visionlab init`."
+    )
+
+
+def _apply_override(data: dict[str, Any], override: str) -> None:
+    if "=" not in override:
+        raise ConfigError(
+            f"Override '{override}' must look like key=value, e.g. train.epochs=3."
+        )
+    key, raw_value = override.split("=", 1)
+    key = key.strip()
+    try:
+        value = tomllib.loads(f"value = {raw_value.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw_value.strip()  # a bare word such as data.dataset=mnist
+    parts = key.split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"Override '{override}': '{part}' is a value, not a section.")
+        node = child
+    node[parts[-1]] = value
+
+
+def validate_config(data: dict[str, Any], origin: str = "the configuration") -> ExperimentConfig:
+    """Validate plain config data, turning pydantic errors into one readable ConfigError."""
+    try:
+        return ExperimentConfig.model_validate(data)
+    except ValidationError as error:
+        messages = [_explain(item, data) for item in error.errors()]
+        raise ConfigError(f"Invalid {origin}:\n  - " + "\n  - ".join(messages)) from None
+
+
+def _explain(item: dict[str, Any], data: dict[str, Any]) -> str:
+    location = [str(part) for part in item["loc"]]
+    key = ".".join(location)
+    if item["type"] == "extra_forbidden":
+        section_model = _section_model(location[:-1])
+        valid = sorted(section_model.model_fields) if section_model else []
+        near = difflib.get_close_matches(location[-1], valid, n=1, cutoff=0.5)
+        hint = f" — did you mean '{'.'.join([*location[:-1], near[0]])}'?" if near else ""
+        return f"unknown key '{key}'{hint} (valid keys: {', '.join(valid)})"
+    if item["type"] == "literal_error":
+        return f"'{key}' = {item.get('input')!r} is not allowed; {item['msg'].lower()}"
+    if item["type"] == "value_error" and not location:
+        return item["msg"].removeprefix("Value error, ")
+    return f"'{key}': {item['msg']} (got {item.get('input')!r})"
+
+
+def _section_model(path: list[str]) -> Optional[type[BaseModel]]:
+    model: type[BaseModel] = ExperimentConfig
+    for part in path:
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        candidates = getattr(annotation, "__args__", (annotation,))
+        nested = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not nested:
+            return None
+        model = nested[0]
+    return model
+
+
+EXAMPLE_CONFIG = '''\
+# visionlab experiment. Run with: visionlab train experiment.toml [--set train.epochs=5]
+name = "my-experiment"
+description = "A small CNN on Fashion-MNIST."
+
+[data]
+dataset = "fashion_mnist"     # mnist, fashion_mnist, cifar10, digits, or a folder path
+# image_size = [64, 64]       # resize (folders default to 224x224)
+# color_mode = "rgb"          # "rgb" or "grayscale"
+validation_split = 0.1        # stratified share of train held out for validation
+normalize = "rescale"         # "none" (raw 0..255), "rescale" (/255), "standardize" (mean/std of train)
+
+[model]
+name = "codelab_cnn"          # see `visionlab models`
+batch_norm = true
+dropout = 0.25
+
+[train]
+epochs = 5
+batch_size = 64
+loss = "sparse_categorical_crossentropy"
+optimizer = "adam"            # sgd, rmsprop, adam, adamw
+learning_rate = 0.003
+schedule = { name = "exponential", decay = 0.666 }
+seed = 0
+
+# [train.early_stopping]
+# monitor = "val_loss"
+# patience = 3
+
+[augment]                     # Keras preprocessing layers, active only while training
+# flip = "horizontal"
+# rotation = 0.05
+'''

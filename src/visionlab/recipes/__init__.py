@@ -1,0 +1,1 @@
+"""Built-in recipe TOML files (data only)."""
