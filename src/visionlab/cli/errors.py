@@ -20,5 +20,5 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except VisionlabError as error:
-        error_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None

@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "visionlab.cli.model_commands",
     "visionlab.cli.train_commands",
     "visionlab.cli.report_commands",
+    "visionlab.cli.inspect_commands",
 )
 
 

@@ -107,6 +107,25 @@ def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
     return run_preflight(facts)
 
 
+def prepare_experiment(
+    config: ConfigSource, overrides: list[str] | None = None, verbose: int = 1
+) -> tuple[ExperimentConfig, ImageDataset, OutputSpec, Any, list[str]]:
+    """Resolve the config, seed, load the data, build the (uncompiled) model, run pre-flight.
+
+    Returns:
+        `(config, dataset, output_spec, model, preflight_warnings)`.
+    """
+    from visionlab.experiments.environment import seed_everything
+
+    resolved = load_config(config, overrides)
+    seed_everything(resolved.train.seed, resolved.train.deterministic)
+    dataset = prepare_dataset(resolved.data, resolved.train.seed, progress=verbose > 0)
+    spec = output_spec(resolved.train.loss, resolved.train.output_activation, dataset.num_classes)
+    model = build_model(resolved, dataset, spec)
+    warnings = _preflight(resolved, dataset, model, spec)
+    return resolved, dataset, spec, model, warnings
+
+
 def train(
     config: ConfigSource = None,
     *,
@@ -116,6 +135,7 @@ def train(
     verbose: int = 1,
     report: bool = True,
     extra_info: dict[str, Any] | None = None,
+    callbacks: list[Any] | None = None,
 ) -> runs.Run:
     """Train an experiment and return its completed `Run`.
 
@@ -127,23 +147,17 @@ def train(
         verbose: 0 for silence, 1 for progress. Defaults to 1.
         report: write report.html at the end. Defaults to True.
         extra_info: facts stored in run.json (e.g. a repeat group). Defaults to None.
+        callbacks: extra Keras callbacks for `fit`. Defaults to None.
 
     Raises:
         ConfigError, DataError, TrainingError: with a message naming the fix.
         TrainingInterrupted: after Ctrl-C, once the partial run folder is saved.
     """
-    from visionlab.experiments.environment import seed_everything
     from visionlab.experiments.trainer import TrainingJob
     from visionlab.training.fit import compile_model
     from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
 
-    resolved = load_config(config, overrides)
-    seed_everything(resolved.train.seed, resolved.train.deterministic)
-    dataset = prepare_dataset(resolved.data, resolved.train.seed, progress=verbose > 0)
-    spec = output_spec(resolved.train.loss, resolved.train.output_activation, dataset.num_classes)
-    model = build_model(resolved, dataset, spec)
-    warnings = _preflight(resolved, dataset, model, spec)
-
+    resolved, dataset, spec, model, warnings = prepare_experiment(config, overrides, verbose)
     steps_per_epoch = -(-len(dataset.split("train")) // resolved.train.batch_size)
     schedule = get_schedule(resolved.train.schedule, base_lr=resolved.train.learning_rate,
                             epochs=resolved.train.epochs, steps_per_epoch=steps_per_epoch)
@@ -156,7 +170,8 @@ def train(
     if verbose:
         _print_start(run_dir, dataset, model, warnings)
     rows = job.fit(model, epochs=resolved.train.epochs,
-                   extra_callbacks=[*schedule_callbacks, *_early_stopping(resolved)])
+                   extra_callbacks=[*schedule_callbacks, *_early_stopping(resolved),
+                                    *(callbacks or [])])
     return job.finish(model, rows, report=report)
 
 
@@ -186,7 +201,7 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
         )
     spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
     next_epoch = int(state["next_epoch"])
-    rows = [row for row in run.history if int(row["epoch"]) < next_epoch]
+    rows = [row for row in run.history if int(row["epoch"]) <= next_epoch]  # 1-based epochs
     steps_per_epoch = -(-len(dataset.split("train")) // config.train.batch_size)
     schedule = get_schedule(config.train.schedule, base_lr=config.train.learning_rate,
                             epochs=config.train.epochs, steps_per_epoch=steps_per_epoch)

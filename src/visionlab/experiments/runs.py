@@ -186,8 +186,7 @@ class Run:
             )
         import keras
 
-        import visionlab.models  # noqa: F401  (registers visionlab's serializable layers)
-
+        register_custom_objects()
         return keras.models.load_model(self.model_path)
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
@@ -209,6 +208,14 @@ class Run:
         from visionlab.experiments.api import predict
 
         return predict(self, paths, top_k=top_k)
+
+
+def register_custom_objects() -> None:
+    """Register visionlab's serializable Keras objects (layers, schedules) before loading."""
+    import visionlab.models  # noqa: F401  (importing registers the custom layers)
+    from visionlab.training.schedules import register_serializables
+
+    register_serializables()
 
 
 def _is_nan(value: Any) -> bool:

@@ -104,6 +104,7 @@ class TrainingJob:
         """
         from visionlab.training import callbacks as vl_callbacks
         from visionlab.training.checkpoints import EpochCheckpoint
+        from visionlab.training.determinism import EpochSeeding
 
         train_config = self.config.train
         train_batches = self.batches(self.dataset.split("train"), shuffle=train_config.shuffle)
@@ -115,13 +116,17 @@ class TrainingJob:
         interrupt = vl_callbacks.GracefulInterrupt()
         history_writer = vl_callbacks.HistoryWriter(
             self.run_dir / runs.HISTORY_FILE, phase=phase, initial_rows=history_rows or [])
+        # Order matters: the interrupt flag and the epoch's lr/seconds must be set before the
+        # history writer and the checkpoint look at the epoch.
         callbacks: list[keras.callbacks.Callback] = [
+            interrupt,
+            EpochSeeding(train_config.seed),
             vl_callbacks.EpochTimer(),
             nan_guard,
             *(extra_callbacks or []),
             history_writer,
-            EpochCheckpoint(self.run_dir / runs.CHECKPOINT_DIR, extra_state={"phase": phase}),
-            interrupt,
+            EpochCheckpoint(self.run_dir / runs.CHECKPOINT_DIR, extra_state={"phase": phase},
+                            interrupt=interrupt),
             vl_callbacks.RichProgress(verbose=self.verbose),
         ]
         class_weight = None
@@ -131,18 +136,24 @@ class TrainingJob:
             class_weight = balanced_class_weight(
                 self.dataset.split("train").labels, self.dataset.num_classes)
         started = time.perf_counter()
-        model.fit(
-            train_batches,
-            validation_data=validation_batches,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            callbacks=callbacks,
-            class_weight=class_weight,
-            verbose=0,
-        )
+        try:
+            model.fit(
+                train_batches,
+                validation_data=validation_batches,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                callbacks=callbacks,
+                class_weight=class_weight,
+                # ArrayBatches shuffles by (seed, epoch); Keras's own batch shuffle would draw
+                # from Python's global RNG and make a resumed run differ.
+                shuffle=False,
+                verbose=0,
+            )
+        finally:
+            interrupt.restore_handler()
         self.save_info(seconds=float(self.info.get("seconds", 0.0)) + time.perf_counter() - started)
         rows = history_writer.rows
-        if nan_guard.triggered:
+        if nan_guard.stopped:
             self.save_model(model)
             self.save_info(status="failed", error=nan_guard.diagnosis)
             raise TrainingError(
@@ -150,6 +161,9 @@ class TrainingJob:
                 f"{self.run_dir / runs.MODEL_FILE}."
             )
         if interrupt.interrupted:
+            # Keras still reports the epoch that Ctrl-C cut short; it is not a complete epoch.
+            rows = [row for row in rows if row.get("epoch") != interrupt.epoch]
+            _io.write_text(self.run_dir / runs.HISTORY_FILE, runs.format_history_csv(rows))
             done = len(rows)
             hint = f"visionlab train --resume {self.run_dir}"
             self.save_info(status="interrupted", resume=hint)

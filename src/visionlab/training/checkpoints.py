@@ -24,16 +24,20 @@ class EpochCheckpoint(keras.callbacks.Callback):
 
     Args:
         directory: the run's `checkpoint/` folder.
-        epoch_offset: epochs completed before this `fit` call (multi-phase training).
         extra_state: JSON-ready facts stored beside the epoch (e.g. the phase name).
+        interrupt: a `GracefulInterrupt`; an epoch cut short by Ctrl-C is not saved as complete.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], extra_state: dict[str, Any] | None = None):
+    def __init__(self, directory: str | os.PathLike[str], extra_state: dict[str, Any] | None = None,
+                 interrupt: Any = None):
         super().__init__()
         self.directory = Path(directory)
         self.extra_state = dict(extra_state or {})
+        self.interrupt = interrupt
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.interrupt is not None and getattr(self.interrupt, "interrupted", False):
+            return  # Keras ends a stopped epoch early: it is not complete
         if getattr(self.model, "stop_training", False) and _loss_is_bad(logs):
             return  # never overwrite the last good checkpoint with a diverged model
         with _io.atomic_path(self.directory / MODEL_FILE, suffix=".keras") as tmp:
@@ -62,7 +66,9 @@ def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[keras.Model, dic
             f"No checkpoint in '{directory}': the run stopped before its first epoch finished. "
             "Start it again with `visionlab train CONFIG`."
         )
-    import visionlab.models  # noqa: F401  (registers visionlab's serializable layers)
+    from visionlab.experiments.runs import register_custom_objects
+
+    register_custom_objects()
 
     model = keras.models.load_model(directory / MODEL_FILE)
     return model, _io.read_json(directory / STATE_FILE)

@@ -1,0 +1,210 @@
+"""Input-pipeline benchmark: images/s to produce 224x224 RGB float32 batches from a JPEG folder.
+
+Data: >= 1,500 real JPEGs made by re-encoding the photos shipped in the PyPI packages
+`foolbox` (foolbox/data/imagenet_*.jpg) and `scikit-image` (skimage/data/*.png|jpg) at several
+crops, sizes and JPEG qualities into benchmarks/_data/photos/<class>/ (gitignored). Only the
+packages' data files are read; neither package is imported. Install them with
+`.venv/bin/pip install --no-deps foolbox scikit-image`.
+
+Measured, interleaved, `--repeats` times (median reported):
+    threads vs processes  decoding every file with 2 workers (how visionlab's default was chosen)
+    visionlab cold        load_image_folder with an empty cache + one pass of ArrayBatches(32)
+    visionlab cached      the same with the cache filled (no decoding)
+    keras                 keras.utils.image_dataset_from_directory(image_size=(224, 224),
+                          batch_size=32) iterated once
+
+Run: .venv/bin/python benchmarks/pipeline.py [--images 1600] [--repeats 3]
+Writes benchmarks/_out/pipeline.json and prints a Markdown table for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data" / "photos"
+OUT = HERE / "_out"
+IMAGE_SIZE = (224, 224)
+BATCH_SIZE = 32
+CLASSES = ("animals", "objects", "scenes", "textures")
+LONGEST_SIDES = (256, 320, 400, 512, 640, 800)
+QUALITIES = (70, 80, 90, 95)
+WORKERS = 2
+
+
+def package_photos(package: str, patterns: tuple[str, ...], min_side: int) -> list[Path]:
+    """Photo files shipped inside an installed package's data/ folder (never imported)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        sys.exit(f"Package '{package}' is not installed; run "
+                 f".venv/bin/pip install --no-deps {package.replace('skimage', 'scikit-image')}")
+    folder = Path(spec.origin).parent / "data"
+    found = sorted(path for pattern in patterns for path in folder.glob(pattern))
+    return [path for path in found if min(Image.open(path).size) >= min_side]
+
+
+def make_dataset(count: int, seed: int = 0) -> Path:
+    """Write `count` re-encoded JPEGs into DATA/<class>/ unless they are already there."""
+    marker = DATA / f".complete-{count}-{seed}"
+    if marker.exists():
+        return DATA
+    shutil.rmtree(DATA, ignore_errors=True)
+    sources = (package_photos("foolbox", ("imagenet_*.jpg",), 256)
+               + package_photos("skimage", ("*.png", "*.jpg"), 300))
+    generator = np.random.default_rng(seed)
+    originals = [Image.open(path).convert("RGB") for path in sources]
+    for index in range(count):
+        source_index = index % len(originals)
+        image = originals[source_index]
+        width, height = image.size
+        # Random crop keeping 50..100 % of each side, then a typical photo size and quality.
+        crop_width = int(width * generator.uniform(0.5, 1.0))
+        crop_height = int(height * generator.uniform(0.5, 1.0))
+        left = int(generator.integers(0, width - crop_width + 1))
+        top = int(generator.integers(0, height - crop_height + 1))
+        crop = image.crop((left, top, left + crop_width, top + crop_height))
+        longest = int(generator.choice(LONGEST_SIDES))
+        scale = longest / max(crop.size)
+        crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                           Image.Resampling.LANCZOS)
+        folder = DATA / CLASSES[source_index % len(CLASSES)]
+        folder.mkdir(parents=True, exist_ok=True)
+        crop.save(folder / f"{index:05d}.jpg", quality=int(generator.choice(QUALITIES)))
+    marker.write_text(f"{len(sources)} source photos\n")
+    return DATA
+
+
+def timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def _decode_one(path: str) -> np.ndarray:
+    from visionlab.data.decode import decode_image
+
+    return decode_image(path, IMAGE_SIZE)
+
+
+def decode_with(executor_kind: str, paths: list[str]) -> None:
+    """Decode every path into one array with 2 threads or 2 processes (fork / spawn)."""
+    output = np.empty((len(paths), *IMAGE_SIZE, 3), dtype=np.uint8)
+    if executor_kind == "threads":
+        executor = ThreadPoolExecutor(WORKERS)
+    else:
+        context = multiprocessing.get_context(executor_kind.split("-")[1])
+        executor = ProcessPoolExecutor(WORKERS, mp_context=context)
+    with executor:
+        for index, array in enumerate(executor.map(_decode_one, paths, chunksize=16)):
+            output[index] = array
+
+
+def visionlab_pass(root: Path, cache_dir: Path) -> int:
+    from visionlab.data.folders import load_image_folder
+    from visionlab.data.pipeline import ArrayBatches
+
+    dataset = load_image_folder(root, image_size=IMAGE_SIZE, cache_dir=cache_dir,
+                                workers=WORKERS, progress=False)
+    seen = 0
+    for split in dataset.splits.values():
+        batches = ArrayBatches(split.images, split.labels, BATCH_SIZE, shuffle=True)
+        for index in range(len(batches)):
+            images, _ = batches[index]
+            seen += len(images)
+    return seen
+
+
+def keras_pass(root: Path) -> int:
+    import keras
+
+    dataset = keras.utils.image_dataset_from_directory(root, image_size=IMAGE_SIZE,
+                                                       batch_size=BATCH_SIZE, verbose=False)
+    return sum(int(images.shape[0]) for images, _ in dataset)
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import keras
+    import PIL
+    import tensorflow as tf
+
+    import visionlab
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "numpy": np.__version__, "pillow": PIL.__version__, "keras": keras.__version__,
+            "tensorflow": tf.__version__, "visionlab": visionlab.__version__,
+            "load_average_at_start": os.getloadavg()[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=1600)
+    parser.add_argument("--repeats", type=int, default=3)
+    arguments = parser.parse_args()
+    root = make_dataset(arguments.images)
+    paths = sorted(str(path) for path in root.rglob("*.jpg"))
+    # Decode strategies first, before TensorFlow's threads exist (fork is only safe then).
+    strategies = ("threads", "processes-fork", "processes-spawn")
+    strategy_seconds = {name: [] for name in strategies}
+    for _ in range(arguments.repeats):
+        for name in strategies:
+            strategy_seconds[name].append(timed(lambda name=name: decode_with(name, paths)))
+    info = machine()
+    cache_dir = OUT / "cache"
+    seconds = {"visionlab cold": [], "visionlab cached": [], "keras": []}
+    counts = {}
+    passes = {"visionlab cold": lambda: visionlab_pass(root, cache_dir),
+              "visionlab cached": lambda: visionlab_pass(root, cache_dir),
+              "keras": lambda: keras_pass(root)}
+    for _ in range(arguments.repeats):
+        shutil.rmtree(cache_dir, ignore_errors=True)  # the cold pass starts with no cache
+        for name, run_pass in passes.items():
+            start = time.perf_counter()
+            counts[name] = run_pass()
+            seconds[name].append(time.perf_counter() - start)
+    report(arguments, info, paths, strategy_seconds, seconds, counts)
+
+
+def report(arguments, info, paths, strategy_seconds, seconds, counts) -> None:
+    from visionlab._io import write_json
+
+    medians = {name: statistics.median(values) for name, values in seconds.items()}
+    rates = {name: counts[name] / medians[name] for name in medians}
+    strategy_rates = {name: len(paths) / statistics.median(values)
+                      for name, values in strategy_seconds.items()}
+    result = {"machine": info, "images": len(paths), "repeats": arguments.repeats,
+              "seconds": seconds, "images_per_second": rates,
+              "decode_strategy_seconds": strategy_seconds,
+              "decode_strategy_images_per_second": strategy_rates}
+    write_json(OUT / "pipeline.json", result)
+    print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB float32 batches of {BATCH_SIZE}; "
+          f"median of {arguments.repeats}; {info}")
+    print("\n| pipeline | median s | images/s | vs keras |\n| --- | ---: | ---: | ---: |")
+    for name in seconds:
+        print(f"| {name} | {medians[name]:.2f} | {rates[name]:,.0f} | "
+              f"{rates[name] / rates['keras']:.2f}x |")
+    print(f"\n| decode strategy ({WORKERS} workers) | median s | images/s |\n| --- | ---: | ---: |")
+    for name, values in strategy_seconds.items():
+        print(f"| {name} | {statistics.median(values):.2f} | {strategy_rates[name]:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""`visionlab explore`: counts, sizes, colour modes, bad files and sample images of a dataset."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from visionlab.cli.errors import console, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `explore` command to `app`."""
+    app.command("explore")(explore)
+
+
+def explore(
+    data: Annotated[str, typer.Argument(
+        metavar="DATA", help="Dataset name (mnist, cifar10 …) or image folder.")],
+    data_path: Annotated[Path | None, typer.Option(
+        "--data-path", help="Where to look for a built-in dataset's files.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Output folder. Defaults to explore/<dataset-name>/.")] = None,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="Seed for the sample images and splits.")] = 0,
+    image_size: Annotated[int, typer.Option(
+        "--image-size", min=8, help="Side in pixels that folder images are resized to.")] = 224,
+    samples_per_class: Annotated[int, typer.Option(
+        "--samples-per-class", min=1, help="Sample images per class in samples.png.")] = 5,
+) -> None:
+    """Show images per split and class, sizes, colour modes and bad files; draw figures."""
+    with user_errors():
+        from visionlab.data.explore import explore_dataset, render_explore_table
+        from visionlab.data.loading import load_dataset
+
+        dataset = load_dataset(data, data_path=data_path, image_size=image_size, seed=seed)
+        output_dir = output if output is not None else Path("explore") / _folder_name(dataset.name)
+        stats = explore_dataset(dataset, output_dir, samples_per_class=samples_per_class,
+                                seed=seed)
+        console.print(render_explore_table(stats))
+        console.print(f"Wrote {', '.join(stats['files'].values())}", highlight=False)
+
+
+def _folder_name(dataset_name: str) -> str:
+    """Turn a registry name or a folder path into one safe folder name."""
+    name = Path(dataset_name.rstrip("/\\")).name or "dataset"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)

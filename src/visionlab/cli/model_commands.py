@@ -1,0 +1,113 @@
+"""`visionlab models` (list registered models) and `visionlab summary` (build one, print it)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from visionlab.cli.errors import console, user_errors
+from visionlab.errors import ModelError
+
+
+def models_command(
+    pattern: Annotated[str, typer.Argument(help="Shell-style name pattern, e.g. 'cnn*'.")] = "*",
+    backbones: Annotated[bool, typer.Option(
+        "--backbones", help="List only pretrained backbones for transfer learning.")] = False,
+) -> None:
+    """List registered models with their kind, description and arguments (with defaults)."""
+    with user_errors():
+        from visionlab.models.registry import format_default, get_model_entry, list_models
+
+        kind = "backbone" if backbones else None
+        names = list_models(pattern, kind=kind)
+        if not names:
+            raise ModelError(
+                f"No {kind or 'model'} matches the pattern '{pattern}'. Registered "
+                f"{kind or 'model'}s: {', '.join(list_models(kind=kind)) or 'none'}."
+            )
+        table = Table(title="visionlab models", show_lines=True)
+        table.add_column("name", style="bold cyan", no_wrap=True)
+        table.add_column("kind")
+        table.add_column("description")
+        table.add_column("arguments (defaults)")
+        for name in names:
+            entry = get_model_entry(name)
+            arguments = ", ".join(
+                f"{key}={format_default(default)}" for key, default in entry.arguments.items()
+            )
+            table.add_row(name, entry.kind, entry.description, arguments)
+        console.print(table)
+
+
+def summary_command(
+    model: Annotated[str, typer.Argument(
+        help="Registered model name (see `visionlab models`).")],
+    input_shape: Annotated[str, typer.Option(
+        "--input-shape", help="Image shape HEIGHT,WIDTH,CHANNELS.")] = "224,224,3",
+    num_outputs: Annotated[int, typer.Option(
+        "--num-outputs", help="Units of the output layer.")] = 10,
+    output_activation: Annotated[str, typer.Option(
+        "--output-activation", help="softmax, sigmoid or linear (logits).")] = "softmax",
+    arguments: Annotated[list[str] | None, typer.Option(
+        "--set", "--arg",
+        help="Model argument KEY=VALUE, e.g. --set units=[10,10]. Repeatable.")] = None,
+) -> None:
+    """Build a model and print its Keras summary and parameter counts."""
+    with user_errors():
+        from visionlab.models.registry import create_model, summary_text
+
+        shape = _parse_input_shape(input_shape)
+        keyword_arguments = _parse_arguments(arguments or [])
+        built = create_model(model, shape, num_outputs, output_activation, **keyword_arguments)
+        console.print(summary_text(built), highlight=False, markup=False, end="")
+        trainable = sum(math.prod(weight.shape) for weight in built.trainable_weights)
+        console.print(
+            f"{model} on {shape} -> {num_outputs} {output_activation}: "
+            f"total parameters {built.count_params():,}, trainable parameters {trainable:,}",
+            highlight=False, markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `models` and `summary` commands to the visionlab app."""
+    app.command("models")(models_command)
+    app.command("summary")(summary_command)
+
+
+def _parse_input_shape(text: str) -> tuple[int, ...]:
+    parts = [part for part in re.split(r"[,x\s]+", text.strip().strip("()[]")) if part]
+    if len(parts) != 3 or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ModelError(
+            f"--input-shape must be three positive integers HEIGHT,WIDTH,CHANNELS such as "
+            f"224,224,3; got '{text}'."
+        )
+    return tuple(int(part) for part in parts)
+
+
+def _parse_arguments(pairs: list[str]) -> dict[str, Any]:
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key.strip():
+            raise ModelError(
+                f"Model arguments are written KEY=VALUE (e.g. --set units=[10,10]); got '{pair}'."
+            )
+        parsed[key.strip()] = _parse_value(value.strip())
+    return parsed
+
+
+def _parse_value(text: str) -> Any:
+    # JSON covers true/false/null and lists; Python literals cover True/None/tuples; anything
+    # else (he_normal, relu) is a plain string.
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(text)
+        except (ValueError, SyntaxError, TypeError):
+            continue
+    return text

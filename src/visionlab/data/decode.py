@@ -1,0 +1,247 @@
+"""Decode one image file with Pillow into a uint8 (height, width, channels) array.
+
+Every way a file can fail (empty, truncated, corrupt, not an image, decompression bomb,
+unreadable) becomes a `BadImageError` whose message is a short per-file reason, so a folder
+loader can skip the file and report why instead of crashing.
+
+Conversions (documented once here, relied on everywhere):
+    * EXIF orientation is applied (`ImageOps.exif_transpose`), so phone photos stand upright.
+    * Transparency (LA, RGBA, PA, palette images with a transparent index) is composited over
+      white, which is what a viewer shows on a white page.
+    * 16-bit images (I;16*, and I holding 16-bit data) are scaled to 8 bits by dividing by 257,
+      so 65535 -> 255 and 32896 -> 128; float images (F) are taken as 0..1 when their maximum
+      is at most 1, else as 0..255.
+    * RGB -> grayscale uses Pillow's ITU-R 601 luma (L = 0.299 R + 0.587 G + 0.114 B).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from visionlab.errors import ConfigError, DataError
+
+COLOR_MODES = ("rgb", "grayscale")
+RESIZE_MODES = ("squash", "crop", "pad")
+# Extensions treated as images; any other file in a class folder is ignored, not reported.
+IMAGE_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+)
+_RESAMPLE = Image.Resampling.BILINEAR
+# EXIF orientations 5..8 swap width and height.
+_TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}
+_EXIF_ORIENTATION_TAG = 0x0112
+
+
+class BadImageError(DataError):
+    """A single file could not be decoded; `reason` says why in a few words."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(f"Cannot use image '{path}': {reason}.")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass
+class DecodeStats:
+    """Counts `decode_image` calls in this process (thread-safe); tests assert on it."""
+
+    calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_call(self) -> None:
+        with self._lock:
+            self.calls += 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls = 0
+
+
+stats = DecodeStats()
+
+
+def is_image_file(path: str | os.PathLike[str]) -> bool:
+    """Return True for a visible file whose extension is an image extension (any case)."""
+    name = Path(path).name
+    return not name.startswith(".") and Path(name).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def check_options(
+    image_size: tuple[int, int] | None, color_mode: str, resize_mode: str
+) -> tuple[int, int] | None:
+    """Validate decoding options and return `image_size` as a (height, width) tuple of ints.
+
+    Raises:
+        ConfigError: naming the bad value and the allowed ones.
+    """
+    if color_mode not in COLOR_MODES:
+        raise ConfigError(
+            f"Unknown color_mode '{color_mode}'; use one of: {', '.join(COLOR_MODES)}."
+        )
+    if resize_mode not in RESIZE_MODES:
+        raise ConfigError(
+            f"Unknown resize_mode '{resize_mode}'; use one of: {', '.join(RESIZE_MODES)}."
+        )
+    if image_size is None:
+        return None
+    try:
+        height, width = (int(side) for side in image_size)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"image_size must be (height, width), two positive integers; got {image_size!r}."
+        ) from None
+    if height < 1 or width < 1:
+        raise ConfigError(
+            f"image_size must be (height, width), two positive integers; got {image_size!r}."
+        )
+    return height, width
+
+
+def decode_image(
+    path: str | os.PathLike[str],
+    image_size: tuple[int, int] | None,
+    color_mode: str = "rgb",
+    resize_mode: str = "squash",
+) -> np.ndarray:
+    """Decode an image file into a uint8 array of shape (height, width, channels).
+
+    Args:
+        path: JPEG, PNG, BMP, GIF (first frame), WebP or TIFF file.
+        image_size: target (height, width), or None to keep the (EXIF-rotated) original size.
+        color_mode: "rgb" (3 channels) or "grayscale" (1 channel). Defaults to "rgb".
+        resize_mode: "squash" resizes to `image_size` ignoring the aspect ratio; "crop" keeps
+            the aspect ratio, resizes the shorter side and center-crops; "pad" keeps the aspect
+            ratio, fits the image inside and pads the rest with black. Defaults to "squash".
+
+    Returns:
+        A C-contiguous uint8 array, (height, width, 3) or (height, width, 1).
+
+    Raises:
+        BadImageError: the file is empty, truncated, corrupt, not an image, a decompression
+            bomb or unreadable; `error.reason` is the per-file reason.
+
+    Example:
+        pixels = decode_image("cat.jpg", (224, 224), resize_mode="crop")  # (224, 224, 3)
+    """
+    size = check_options(image_size, color_mode, resize_mode)
+    stats.record_call()
+    try:
+        if os.path.getsize(path) == 0:
+            raise BadImageError(path, "empty file (0 bytes)")
+        with open(path, "rb") as handle, Image.open(handle) as image:
+            _check_pixel_limit(path, image)
+            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+            _draft_jpeg(image, size, color_mode, orientation)
+            image.load()
+            if orientation != 1:
+                image = ImageOps.exif_transpose(image)
+            image = to_color_mode(image, color_mode)
+            if size is not None:
+                image = resize_image(image, size, resize_mode)
+            array = np.asarray(image, dtype=np.uint8)
+    except BadImageError:
+        raise
+    except PermissionError:
+        raise BadImageError(path, "permission denied (make the file readable)") from None
+    except FileNotFoundError:
+        raise BadImageError(path, "file disappeared while loading") from None
+    except Image.DecompressionBombError as error:
+        raise BadImageError(path, f"decompression bomb: {error}") from None
+    except UnidentifiedImageError:
+        raise BadImageError(path, "not an image Pillow can identify (wrong extension or "
+                                  "corrupt header)") from None
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError …
+        message = str(error) or type(error).__name__
+        kind = "truncated image" if "truncated" in message.lower() else "corrupt image data"
+        raise BadImageError(path, f"{kind}: {message}") from None
+    if array.ndim == 2:
+        array = array[:, :, np.newaxis]
+    return np.ascontiguousarray(array)
+
+
+def _check_pixel_limit(path: str | os.PathLike[str], image: Image.Image) -> None:
+    # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat the warning zone as bad too.
+    limit = Image.MAX_IMAGE_PIXELS
+    pixels = image.width * image.height
+    if limit and pixels > limit:
+        raise BadImageError(
+            path,
+            f"decompression bomb: {pixels} pixels exceeds the limit of {limit} pixels "
+            "(PIL.Image.MAX_IMAGE_PIXELS)",
+        )
+
+
+def _draft_jpeg(
+    image: Image.Image, size: tuple[int, int] | None, color_mode: str, orientation: int
+) -> None:
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the target is at most half the source."""
+    if size is None or image.format != "JPEG":
+        return
+    height, width = size
+    if orientation in _TRANSPOSED_ORIENTATIONS:
+        height, width = width, height  # the file is stored sideways; draft in stored orientation
+    if image.width >= 2 * width and image.height >= 2 * height:
+        # draft keeps every side >= the requested one, so later resizing still only shrinks.
+        image.draft("L" if color_mode == "grayscale" else "RGB", (width, height))
+
+
+def to_color_mode(image: Image.Image, color_mode: str) -> Image.Image:
+    """Convert any Pillow mode to "RGB" (color_mode="rgb") or "L" (color_mode="grayscale").
+
+    Transparency is composited over white and 16-bit data is scaled by 1/257.
+    """
+    target = "L" if color_mode == "grayscale" else "RGB"
+    mode = image.mode
+    if mode == target:
+        return image
+    if mode.startswith("I") or mode == "F":
+        image = Image.fromarray(_to_uint8(np.asarray(image), mode), mode="L")
+        return image if target == "L" else image.convert("RGB")
+    has_alpha = mode in ("LA", "La", "RGBA", "RGBa", "PA") or (
+        mode in ("P", "L", "RGB") and "transparency" in image.info
+    )
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba).convert("RGB")
+        return image if target == "RGB" else image.convert("L")
+    if mode in ("1", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        image = image.convert("RGB")
+        return image if target == "RGB" else image.convert("L")
+    return image.convert(target)
+
+
+def _to_uint8(values: np.ndarray, mode: str) -> np.ndarray:
+    if mode == "F":
+        values = values.astype(np.float64)
+        scale = 255.0 if values.size and np.nanmax(values) <= 1.0 else 1.0
+        return np.clip(np.rint(np.nan_to_num(values) * scale), 0, 255).astype(np.uint8)
+    # 16-bit (I;16, I;16B …, or I holding 16-bit samples): 65535 / 257 = 255 exactly.
+    return np.clip(np.rint(values.astype(np.float64) / 257.0), 0, 255).astype(np.uint8)
+
+
+def resize_image(image: Image.Image, size: tuple[int, int], resize_mode: str) -> Image.Image:
+    """Resize an "RGB" or "L" Pillow image to (height, width) with "squash", "crop" or "pad".
+
+    Args:
+        image: the Pillow image.
+        size: target (height, width).
+        resize_mode: "squash", "crop" (center crop after covering) or "pad" (black borders).
+    """
+    height, width = size
+    if image.size == (width, height):
+        return image
+    if resize_mode == "squash":
+        return image.resize((width, height), _RESAMPLE)
+    if resize_mode == "crop":
+        return ImageOps.fit(image, (width, height), method=_RESAMPLE)
+    black = 0 if image.mode == "L" else (0, 0, 0)
+    return ImageOps.pad(image, (width, height), method=_RESAMPLE, color=black)

@@ -1,0 +1,279 @@
+"""Look at a dataset before training: counts per split and class, sizes, colour modes, bad files.
+
+`explore_dataset` computes the numbers, draws `class_balance.png` and `samples.png`, and writes
+everything to `explore.json`; `render_explore_table` turns the numbers into Rich renderables.
+
+Example:
+    dataset = load_dataset("data/pizza_steak_sushi", image_size=224)
+    stats = explore_dataset(dataset, "explore/pizza_steak_sushi")
+    Console().print(render_explore_table(stats))
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visionlab._io import write_json
+from visionlab.data.dataset import ImageDataset
+from visionlab.errors import ConfigError, DataError
+
+# Channels of a decoded array -> the Pillow mode name users know from their files.
+COLOR_MODE_BY_CHANNELS = {1: "L", 3: "RGB", 4: "RGBA"}
+PIXEL_SAMPLE_SIZE = 1000
+MAX_CLASSES_IN_SAMPLES = 50
+
+
+def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *,
+                    samples_per_class: int = 5, seed: int = 0) -> dict[str, Any]:
+    """Compute a dataset's statistics, draw its overview figures and write them to `output_dir`.
+
+    Writes `class_balance.png` (images per class and split), `samples.png` (random training
+    images of each class, chosen with `seed`) and `explore.json` (every number returned).
+
+    Args:
+        dataset: the loaded dataset.
+        output_dir: folder for the three files; created when missing.
+        samples_per_class: images per class in `samples.png`. Defaults to 5.
+        seed: seed of the random sample and pixel-statistics choice. Defaults to 0.
+
+    Returns:
+        A JSON-ready dict with `splits` (count and per-class counts), `imbalance_ratio`,
+        `image_sizes`, `color_modes`, `pixel_statistics`, `skipped`, `samples` and `files`.
+    """
+    from visionlab.reports.figures import class_balance_figure, image_grid_figure, save_figure
+
+    if samples_per_class < 1:
+        raise ConfigError(f"samples_per_class must be at least 1; got {samples_per_class}. "
+                          "Pass --samples-per-class 1 or more.")
+    total_images = sum(len(split) for split in dataset.splits.values())
+    if total_images == 0 or dataset.num_classes == 0:
+        raise DataError(f"Dataset '{dataset.name}' has no images to explore; check that "
+                        f"{dataset.source} holds one sub-folder of images per class.")
+    output_dir = Path(output_dir)
+    # Samples, pixel statistics and the imbalance ratio come from train, or the first split
+    # holding images when train is missing or empty.
+    sample_split = next(name for name in ("train", *dataset.splits)
+                        if name in dataset.splits and len(dataset.splits[name]))
+    counts = {name: split.class_counts(dataset.num_classes).tolist()
+              for name, split in dataset.splits.items()}
+    samples = _choose_samples(dataset.splits[sample_split].labels, dataset.num_classes,
+                              samples_per_class, seed)
+    stats: dict[str, Any] = {
+        "name": dataset.name,
+        "source": dataset.source,
+        "checksum": dataset.checksum,
+        "class_names": list(dataset.class_names),
+        "num_classes": dataset.num_classes,
+        "image_shape": list(dataset.image_shape),
+        "total_images": total_images,
+        "splits": {name: {"count": int(sum(split_counts)),
+                          "per_class": dict(zip(dataset.class_names, split_counts))}
+                   for name, split_counts in counts.items()},
+        **_imbalance(counts[sample_split], dataset.class_names, sample_split),
+        "image_sizes": _image_sizes(dataset),
+        "color_modes": _color_modes(dataset),
+        "pixel_statistics": _pixel_statistics(dataset, sample_split, seed),
+        "skipped": {
+            "count": len(dataset.skipped),
+            "reasons": dict(Counter(bad.reason for bad in dataset.skipped).most_common()),
+            "files": [{"path": bad.path, "reason": bad.reason} for bad in dataset.skipped],
+        },
+        "samples": {"split": sample_split, "seed": seed,
+                    "indices": {dataset.class_names[label]: indices
+                                for label, indices in samples.items()}},
+    }
+    files = {"class_balance": output_dir / "class_balance.png",
+             "samples": output_dir / "samples.png", "json": output_dir / "explore.json"}
+    stats["files"] = {key: str(path) for key, path in files.items()}
+    save_figure(class_balance_figure(counts, dataset.class_names), files["class_balance"])
+    images, titles = _sample_grid(dataset, sample_split, samples, samples_per_class)
+    save_figure(image_grid_figure(images, titles, columns=samples_per_class), files["samples"])
+    write_json(files["json"], stats)
+    return stats
+
+
+def render_explore_table(stats: dict[str, Any]) -> Any:
+    """Return a Rich renderable that walks through the statistics from `explore_dataset`.
+
+    Args:
+        stats: the dict returned by `explore_dataset` (or read back from `explore.json`).
+    """
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = []
+    height, width, channels = stats["image_shape"]
+    parts.append(Text.assemble(
+        "Dataset ", (stats["name"], "bold"),
+        f" from {stats['source']}: " if stats["source"] != stats["name"] else ": ",
+        (f"{stats['total_images']:,}", "bold"), f" images in {len(stats['splits'])} splits, ",
+        (str(stats["num_classes"]), "bold"),
+        f" classes, arrays of {width}x{height} pixels with {channels} channel(s)."))
+    split_names = list(stats["splits"])
+    if stats["num_classes"] * len(split_names) <= 30:
+        walk = [_there_are(split["per_class"][name], f"{split_name}/{name}")
+                for split_name, split in stats["splits"].items() for name in stats["class_names"]]
+        parts.append(Text("\n".join(walk)))
+    table = Table(title="Images per class", title_justify="left", show_footer=True)
+    table.add_column("class", footer="total")
+    for split_name in split_names:
+        table.add_column(split_name, justify="right",
+                         footer=f"{stats['splits'][split_name]['count']:,}")
+    shown = stats["class_names"][:40]
+    for name in shown:
+        table.add_row(name, *(f"{stats['splits'][split]['per_class'][name]:,}"
+                              for split in split_names))
+    if len(stats["class_names"]) > len(shown):
+        table.add_row(f"… {len(stats['class_names']) - len(shown)} more classes",
+                      *("" for _ in split_names))
+    parts.append(table)
+    parts.append(_imbalance_text(stats))
+    facts = Table(title="Image sizes", title_justify="left")
+    facts.add_column("size (width x height)")
+    facts.add_column("images", justify="right")
+    for size, count in list(stats["image_sizes"]["counts"].items())[:8]:
+        facts.add_row(size, f"{count:,}")
+    modes = ", ".join(f"{mode} {count:,}" for mode, count in stats["color_modes"]["counts"].items())
+    facts.caption = f"colour modes ({stats['color_modes']['source']}): {modes}"
+    facts.caption_justify = "left"
+    parts.append(facts)
+    pixels = stats["pixel_statistics"]
+    parts.append(Text(
+        f"Pixel mean {_channels(pixels['mean'])}, std {_channels(pixels['std'])} (scale 0-1, "
+        f"{pixels['sample_size']:,} {pixels['split']} images)."))
+    parts.append(_skipped_renderable(stats["skipped"]))
+    # A blank line between sections keeps the walk readable.
+    spaced = [item for part in parts for item in (part, Text(""))][:-1]
+    return Group(*spaced)
+
+
+def _choose_samples(labels: np.ndarray, num_classes: int, samples_per_class: int,
+                    seed: int) -> dict[int, list[int]]:
+    """Return up to `samples_per_class` random indices per class (first classes only if many)."""
+    generator = np.random.default_rng(seed)
+    labels = np.asarray(labels)
+    chosen: dict[int, list[int]] = {}
+    for label in range(min(num_classes, MAX_CLASSES_IN_SAMPLES)):
+        members = np.flatnonzero(labels == label)
+        picked = generator.choice(members, size=min(samples_per_class, len(members)),
+                                  replace=False)
+        chosen[label] = sorted(int(index) for index in picked)
+    return chosen
+
+
+def _sample_grid(dataset: ImageDataset, split_name: str, samples: dict[int, list[int]],
+                 samples_per_class: int) -> tuple[np.ndarray, list[str]]:
+    """Stack the chosen images one class per row; rows with fewer images are padded blank."""
+    split = dataset.splits[split_name]
+    blank = np.full(split.images.shape[1:], 255, dtype=np.uint8)
+    images: list[np.ndarray] = []
+    titles: list[str] = []
+    for label, indices in samples.items():
+        for column in range(samples_per_class):
+            if column < len(indices):
+                images.append(np.asarray(split.images[indices[column]]))
+                titles.append(dataset.class_names[label])
+            else:
+                images.append(blank)
+                titles.append("")
+    return np.stack(images), titles
+
+
+def _imbalance(train_counts: list[int], class_names: list[str], split_name: str) -> dict[str, Any]:
+    counts = np.asarray(train_counts)
+    largest, smallest = int(np.argmax(counts)), int(np.argmin(counts))
+    return {
+        # None instead of infinity: JSON has no infinity and a class without images is listed.
+        "imbalance_ratio": float(counts[largest] / counts[smallest]) if counts[smallest] else None,
+        "imbalance": {
+            "split": split_name,
+            "largest_class": class_names[largest], "largest_count": int(counts[largest]),
+            "smallest_class": class_names[smallest], "smallest_count": int(counts[smallest]),
+            "empty_classes": [name for name, count in zip(class_names, counts) if count == 0],
+        },
+    }
+
+
+def _image_sizes(dataset: ImageDataset) -> dict[str, Any]:
+    original = dataset.info.get("original_sizes")
+    if original:
+        sizes = Counter(f"{int(width)}x{int(height)}" for width, height in original)
+        return {"source": "original files", "counts": dict(sizes.most_common())}
+    sizes: Counter[str] = Counter()
+    for split in dataset.splits.values():
+        height, width = split.images.shape[1:3]
+        sizes[f"{width}x{height}"] += len(split)
+    return {"source": "arrays", "counts": dict(sizes.most_common())}
+
+
+def _color_modes(dataset: ImageDataset) -> dict[str, Any]:
+    original = dataset.info.get("original_modes")
+    if original:
+        return {"source": "original files", "counts": dict(Counter(original).most_common())}
+    modes: Counter[str] = Counter()
+    for split in dataset.splits.values():
+        channels = split.images.shape[-1]
+        modes[COLOR_MODE_BY_CHANNELS.get(channels, f"{channels} channels")] += len(split)
+    return {"source": "arrays", "counts": dict(modes.most_common())}
+
+
+def _pixel_statistics(dataset: ImageDataset, split_name: str, seed: int) -> dict[str, Any]:
+    """Per-channel mean and std on the 0-1 scale over a seeded sample of the split's images."""
+    images = dataset.splits[split_name].images
+    sample_size = min(PIXEL_SAMPLE_SIZE, len(images))
+    # Sorted indices read a memory-mapped split front to back.
+    indices = np.sort(np.random.default_rng(seed).choice(len(images), sample_size, replace=False))
+    pixels = np.asarray(images[indices], dtype=np.float64) / 255.0
+    return {"split": split_name, "sample_size": int(sample_size), "scale": "0-1",
+            "mean": pixels.mean(axis=(0, 1, 2)).round(6).tolist(),
+            "std": pixels.std(axis=(0, 1, 2)).round(6).tolist()}
+
+
+def _imbalance_text(stats: dict[str, Any]) -> Any:
+    from rich.text import Text
+
+    imbalance = stats["imbalance"]
+    ratio = stats["imbalance_ratio"]
+    if ratio is None:
+        return Text(f"Classes without {imbalance['split']} images: "
+                    f"{', '.join(imbalance['empty_classes'])}. Add images or remove the folders.",
+                    style="bold red")
+    style = "green" if ratio < 1.5 else "yellow" if ratio < 3 else "bold red"
+    return Text.assemble(
+        "Class imbalance (largest / smallest ", imbalance["split"], " class): ",
+        (f"{ratio:.2f}", style),
+        f"  ({imbalance['largest_class']} {imbalance['largest_count']:,} vs "
+        f"{imbalance['smallest_class']} {imbalance['smallest_count']:,})")
+
+
+def _skipped_renderable(skipped: dict[str, Any]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not skipped["count"]:
+        return Text("No files were skipped.", style="green")
+    table = Table(title=f"Skipped files: {skipped['count']:,}", title_justify="left",
+                  title_style="bold yellow")
+    table.add_column("file", overflow="fold")
+    table.add_column("reason")
+    for bad in skipped["files"][:10]:
+        table.add_row(bad["path"], bad["reason"])
+    if skipped["count"] > 10:
+        table.caption = f"… and {skipped['count'] - 10:,} more (all listed in explore.json)"
+    return table
+
+
+def _there_are(count: int, folder: str) -> str:
+    if count == 1:
+        return f"There is 1 image in '{folder}'."
+    return f"There are {count:,} images in '{folder}'."
+
+
+def _channels(values: list[float]) -> str:
+    return "[" + ", ".join(f"{value:.3f}" for value in values) + "]"

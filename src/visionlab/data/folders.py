@@ -1,0 +1,444 @@
+"""Load an image folder into an `ImageDataset`: scan, decode in parallel, cache, split.
+
+Two layouts are understood (class names are the sorted folder names; label = index):
+
+    root/train/<class>/*.jpg, root/test/<class>/*.jpg [, root/validation/<class>/*.jpg]
+    root/<class>/*.jpg        (validation/test carved out with a seeded stratified split)
+
+Hidden files (".DS_Store", "._x.jpg") and files without an image extension are ignored;
+image files that cannot be decoded are skipped and listed in `ImageDataset.skipped` with a
+reason (or, with strict=True, reported all at once as a DataError).
+
+Decoding runs on a thread pool: Pillow releases the GIL while decoding and resizing, and on
+the 2-core benchmark box threads beat processes (see BENCHMARKS.md, "Input pipeline").
+
+`ImageDataset.checksum` is a SHA-256 over the class names and, per split, its name, labels
+and the BLAKE2b digest of every decoded image, so it identifies the exact pixels trained on
+(independent of file timestamps or where the folder lives).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from visionlab.data import cache
+from visionlab.data.dataset import BadFile, ImageDataset, Split
+from visionlab.data.decode import BadImageError, check_options, decode_image, is_image_file
+from visionlab.data.splits import check_fraction, stratified_split
+from visionlab.errors import ConfigError, DataError
+
+# Folder names accepted for each split in the split-folder layout.
+SPLIT_FOLDER_NAMES = {"train": "train", "validation": "validation", "valid": "validation",
+                      "val": "validation", "test": "test"}
+SPLIT_ORDER = ("train", "validation", "test")
+ALL = "all"  # the single split of a root of class folders, before carving
+_IGNORED_FOLDERS = {"__MACOSX"}
+_FILES_PER_TASK = 8
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """One image file found while scanning (`split` is "all" for a root of class folders)."""
+
+    split: str
+    label: int
+    relative_path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class FolderListing:
+    """The result of `scan_image_folder`: classes and image files in a stable order."""
+
+    root: Path
+    layout: str  # "split folders" or "class folders"
+    class_names: list[str]
+    files: list[ListedFile]
+    split_folders: dict[str, Path] = field(default_factory=dict)
+    empty_folders: list[str] = field(default_factory=list)
+    ignored_files: int = 0
+
+
+def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
+    """List the classes and image files of an image folder without decoding anything.
+
+    Raises:
+        DataError: missing folder, no class folders, a single class, or class folders that
+            differ between train/validation/test.
+    """
+    root = Path(path).expanduser()
+    if not root.is_dir():
+        raise DataError(
+            f"Image folder '{root}' does not exist or is not a folder. Pass a folder of class "
+            "folders (root/<class>/image.jpg) or of split folders (root/train/<class>/ and "
+            "root/test/<class>/)."
+        )
+    if (root / "train").is_dir():
+        layout = "split folders"
+        split_folders: dict[str, Path] = {}
+        for child in _visible_folders(root):
+            split_name = SPLIT_FOLDER_NAMES.get(child.name.lower())
+            if split_name is None:
+                continue
+            if split_name in split_folders:
+                raise DataError(
+                    f"Image folder '{root}' has two {split_name} folders, "
+                    f"'{split_folders[split_name].name}' and '{child.name}'; keep only one."
+                )
+            split_folders[split_name] = child
+        split_folders = {name: split_folders[name] for name in SPLIT_ORDER if name in split_folders}
+    else:
+        layout = "class folders"
+        split_folders = {ALL: root}
+    classes = {name: [folder.name for folder in _visible_folders(folder)]
+               for name, folder in split_folders.items()}
+    reference = "train" if layout == "split folders" else ALL
+    class_names = sorted(classes[reference])
+    where = split_folders[reference]
+    if not class_names:
+        raise DataError(
+            f"Found no class folders in '{where}'. Put each class's images in its own "
+            f"sub-folder, e.g. '{where}/cat/001.jpg' and '{where}/dog/001.jpg'."
+        )
+    if len(class_names) < 2:
+        raise DataError(
+            f"Found a single class folder '{class_names[0]}' in '{where}'; a classifier needs "
+            "at least 2 classes. Add a folder per class next to it."
+        )
+    _check_same_classes(root, class_names, classes)
+
+    files: list[ListedFile] = []
+    empty_folders: list[str] = []
+    ignored = 0
+    for split_name, split_folder in split_folders.items():
+        for label, class_name in enumerate(class_names):
+            class_folder = split_folder / class_name
+            found = 0
+            for file_path in _walk_files(class_folder):
+                if not is_image_file(file_path):
+                    ignored += 1
+                    continue
+                try:
+                    status = file_path.stat()
+                    size, mtime_ns = status.st_size, status.st_mtime_ns
+                except OSError:  # broken link: decoding reports it
+                    size, mtime_ns = -1, 0
+                files.append(ListedFile(split_name, label, file_path.relative_to(root).as_posix(),
+                                        size, mtime_ns))
+                found += 1
+            if found == 0:
+                empty_folders.append(class_folder.relative_to(root).as_posix())
+    if not files:
+        raise DataError(
+            f"Found no image files ({', '.join(sorted({'.jpg', '.png', '.bmp', '.gif', '.webp'}))}"
+            f" …) in the class folders of '{root}'. Add images or check the path."
+        )
+    return FolderListing(root, layout, class_names, files, split_folders, empty_folders, ignored)
+
+
+def load_image_folder(
+    path: str | os.PathLike[str],
+    *,
+    image_size: tuple[int, int] = (224, 224),
+    color_mode: str = "rgb",
+    resize_mode: str = "squash",
+    validation_fraction: float = 0.0,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    strict: bool = False,
+    cache_dir: str | os.PathLike[str] | None | bool = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> ImageDataset:
+    """Decode an image folder into train / test (and validation) uint8 splits.
+
+    Args:
+        path: root of `train/<class>/`, `test/<class>/` (optional `validation/<class>/`) folders,
+            or of class folders directly.
+        image_size: (height, width) of every image. Defaults to (224, 224).
+        color_mode: "rgb" or "grayscale". Defaults to "rgb".
+        resize_mode: "squash", "crop" or "pad" (see `decode_image`). Defaults to "squash".
+        validation_fraction: share held out for validation when there is no validation folder:
+            of all images for a root of class folders, of train otherwise. Defaults to 0.0.
+        test_fraction: share held out for test (of all images) for a root of class folders,
+            or of train when there is no test folder. Defaults to 0.2.
+        seed: seed of the stratified splits. Defaults to 0.
+        strict: raise a DataError listing every undecodable file instead of skipping them.
+            Defaults to False.
+        cache_dir: folder of the decoded-image cache; None for `$VISIONLAB_CACHE/decoded` or
+            `~/.cache/visionlab/decoded`; False to decode into memory without caching.
+            Defaults to None.
+        workers: decoding threads. Defaults to the number of usable CPU cores.
+        progress: show a Rich progress bar while decoding. Defaults to True.
+
+    Returns:
+        An ImageDataset whose splits hold read-only memory maps (or arrays when not cached).
+
+    Example:
+        dataset = load_image_folder("pets/", image_size=(160, 160), validation_fraction=0.1)
+    """
+    size = check_options(image_size, color_mode, resize_mode)
+    if size is None:
+        raise ConfigError("image_size must be (height, width) for an image folder; got None.")
+    validation_fraction = check_fraction("validation_fraction", validation_fraction)
+    test_fraction = check_fraction("test_fraction", test_fraction)
+    listing = scan_image_folder(path)
+    if listing.layout == "class folders":
+        if test_fraction == 0.0:
+            raise ConfigError(
+                f"Image folder '{listing.root}' has no test/ folder; set test_fraction > 0 "
+                "(e.g. 0.2) to hold out a test split, or arrange it as train/ and test/."
+            )
+        if validation_fraction + test_fraction >= 1.0:
+            raise ConfigError(
+                f"validation_fraction ({validation_fraction}) + test_fraction ({test_fraction})"
+                " must be below 1 so some images are left to train on."
+            )
+    elif "test" not in listing.split_folders and test_fraction == 0.0:
+        raise ConfigError(
+            f"Image folder '{listing.root}' has train/ but no test/ folder; add test/<class>/ "
+            "folders or set test_fraction > 0 to hold out part of train."
+        )
+    decoded = _decode_listing(listing, size, color_mode, resize_mode, cache_dir, workers,
+                              progress)
+    skipped = [BadFile(str(listing.root / listing.files[index].relative_path), reason)
+               for index, reason in sorted(decoded.bad.items())]
+    if strict and skipped:
+        lines = "\n".join(f"  {bad.path}: {bad.reason}" for bad in skipped)
+        raise DataError(
+            f"Image folder '{listing.root}' has {len(skipped)} file(s) that cannot be decoded "
+            f"(strict=True):\n{lines}\nFix or delete them, or load with strict=False to skip "
+            "them."
+        )
+    labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
+    split_indices, carved = _assign_splits(listing, decoded.bad, labels, validation_fraction,
+                                           test_fraction, seed)
+    splits = {
+        name: Split(
+            images=cache.take_rows(decoded.images, indices, decoded.folder),
+            labels=labels[indices],
+            paths=[str(listing.root / listing.files[index].relative_path) for index in indices],
+        )
+        for name, indices in split_indices.items()
+    }
+    empty_classes = _warn_empty_classes(listing, splits)
+    info = {
+        "layout": listing.layout,
+        "image_size": list(size),
+        "color_mode": color_mode,
+        "resize_mode": resize_mode,
+        "files_listed": len(listing.files),
+        "files_ignored": listing.ignored_files,
+        "empty_folders": listing.empty_folders,
+        "empty_classes": empty_classes,
+        "carved_splits": carved,
+        "cache": str(decoded.folder) if decoded.folder is not None else None,
+        "cache_hit": decoded.cache_hit,
+    }
+    return ImageDataset(
+        name=str(path), class_names=listing.class_names, splits=splits,
+        source=str(listing.root.resolve()),
+        checksum=_checksum(listing.class_names, split_indices, labels, decoded.digests),
+        skipped=skipped, info=info,
+    )
+
+
+def decode_into(
+    paths: list[str],
+    images: np.ndarray,
+    digests: np.ndarray,
+    image_size: tuple[int, int],
+    color_mode: str = "rgb",
+    resize_mode: str = "squash",
+    workers: int | None = None,
+    progress: bool = True,
+    description: str = "Decoding images",
+) -> dict[int, str]:
+    """Decode `paths[i]` into `images[i]` (and its BLAKE2b into `digests[i]`) on threads.
+
+    Args:
+        paths: image files.
+        images: writable uint8 (len(paths), height, width, channels) array or memmap.
+        digests: writable uint8 (len(paths), 16) array.
+        image_size, color_mode, resize_mode: as in `decode_image`.
+        workers: threads. Defaults to the number of usable CPU cores.
+        progress: show a Rich progress bar. Defaults to True.
+        description: progress bar label. Defaults to "Decoding images".
+
+    Returns:
+        {index: reason} for the files that could not be decoded (their rows are untouched).
+    """
+    workers = workers or _usable_cores()
+
+    def decode_chunk(indices: range) -> list[tuple[int, str]]:
+        failures = []
+        for index in indices:
+            try:
+                array = decode_image(paths[index], image_size, color_mode, resize_mode)
+            except BadImageError as error:
+                failures.append((index, error.reason))
+                continue
+            images[index] = array
+            digest = hashlib.blake2b(array, digest_size=cache.DIGEST_SIZE).digest()
+            digests[index] = np.frombuffer(digest, dtype=np.uint8)
+        return failures
+
+    chunks = [range(start, min(start + _FILES_PER_TASK, len(paths)))
+              for start in range(0, len(paths), _FILES_PER_TASK)]
+    bad: dict[int, str] = {}
+    with _progress_bar(progress) as bar:
+        task = bar.add_task(description, total=len(paths))
+        if workers <= 1:
+            for chunk in chunks:
+                bad.update(decode_chunk(chunk))
+                bar.advance(task, len(chunk))
+            return bad
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
+            futures = {pool.submit(decode_chunk, chunk): len(chunk) for chunk in chunks}
+            try:
+                for future in as_completed(futures):
+                    bad.update(future.result())
+                    bar.advance(task, futures[future])
+            except BaseException:  # Ctrl-C: drop queued chunks instead of decoding them all
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    return bad
+
+
+def _decode_listing(listing, size, color_mode, resize_mode, cache_dir, workers, progress):
+    paths = [str(listing.root / listed.relative_path) for listed in listing.files]
+    channels = 1 if color_mode == "grayscale" else 3
+    shape = (len(paths), size[0], size[1], channels)
+
+    def fill(images: np.ndarray, digests: np.ndarray) -> dict[int, str]:
+        return decode_into(paths, images, digests, size, color_mode, resize_mode, workers,
+                           progress, description=f"Decoding {listing.root.name or listing.root}")
+
+    if cache_dir is False:
+        return cache.build_in_memory(shape, fill)
+    key = cache.cache_key(((listed.relative_path, listed.size, listed.mtime_ns)
+                           for listed in listing.files), size, color_mode, resize_mode)
+    options = {"image_size": list(size), "color_mode": color_mode, "resize_mode": resize_mode}
+    meta = {"source": str(listing.root.resolve()), "options": options}
+    return cache.load_or_build(None if cache_dir in (None, True) else cache_dir, key, shape,
+                               fill, meta)
+
+
+def _assign_splits(listing, bad, labels, validation_fraction, test_fraction, seed):
+    """Return ({split: sorted listing indices}, {carved split: fraction}) over good files."""
+    good = np.array([index not in bad for index in range(len(listing.files))], dtype=bool)
+    split_of = np.array([listed.split for listed in listing.files])
+    indices = {name: np.flatnonzero(good & (split_of == name))
+               for name in (*SPLIT_ORDER, ALL)}
+    carved: dict[str, float] = {}
+
+    def carve(source: str, fraction: float, target: str) -> None:
+        keep, held_out = stratified_split(labels[indices[source]], fraction, seed)
+        indices[target] = indices[source][held_out]
+        indices[source] = indices[source][keep]
+        carved[target] = fraction
+
+    if listing.layout == "class folders":
+        indices["train"] = indices[ALL]
+        carve("train", test_fraction, "test")
+        if validation_fraction > 0:
+            # validation_fraction is a share of all images; train now holds 1 - test_fraction.
+            carve("train", validation_fraction / (1.0 - test_fraction), "validation")
+            carved["validation"] = validation_fraction
+    else:
+        if "test" not in listing.split_folders:
+            carve("train", test_fraction, "test")
+        if "validation" not in listing.split_folders and validation_fraction > 0:
+            carve("train", validation_fraction, "validation")
+    present = {"train", *listing.split_folders, *carved}
+    return {name: indices[name] for name in SPLIT_ORDER if name in present}, carved
+
+
+def _warn_empty_classes(listing: FolderListing, splits: dict[str, Split]) -> dict[str, list[str]]:
+    empty: dict[str, list[str]] = {}
+    for split_name, split in splits.items():
+        counts = split.class_counts(len(listing.class_names))
+        missing = [name for name, count in zip(listing.class_names, counts) if count == 0]
+        if missing:
+            empty[split_name] = missing
+            warnings.warn(
+                f"Split '{split_name}' of image folder '{listing.root}' has no usable images of "
+                f"class(es) {', '.join(repr(name) for name in missing)} (empty folder or every "
+                "file skipped). Add images to those class folders or remove the folders.",
+                stacklevel=3,
+            )
+    return empty
+
+
+def _checksum(class_names, split_indices, labels, digests) -> str:
+    digest = hashlib.sha256("\n".join(class_names).encode())
+    for name, indices in split_indices.items():
+        digest.update(f"|{name}|{indices.size}|".encode())
+        digest.update(np.ascontiguousarray(labels[indices]).tobytes())
+        digest.update(np.ascontiguousarray(digests[indices]).tobytes())
+    return digest.hexdigest()
+
+
+def _check_same_classes(root: Path, class_names: list[str], classes: dict[str, list[str]]) -> None:
+    expected = set(class_names)
+    problems = []
+    for split_name, names in classes.items():
+        missing, extra = sorted(expected - set(names)), sorted(set(names) - expected)
+        if missing:
+            problems.append(f"'{split_name}' is missing {missing}")
+        if extra:
+            problems.append(f"'{split_name}' has extra {extra}")
+    if problems:
+        raise DataError(
+            f"Class folders of '{root}' differ between splits (train has {sorted(expected)}): "
+            f"{'; '.join(problems)}. Give every split the same class folders (an empty folder "
+            "is allowed) or rename the misspelled ones."
+        )
+
+
+def _visible_folders(folder: Path) -> list[Path]:
+    return sorted((child for child in folder.iterdir()
+                   if child.is_dir() and not child.name.startswith(".")
+                   and child.name not in _IGNORED_FOLDERS), key=lambda child: child.name)
+
+
+def _walk_files(folder: Path) -> list[Path]:
+    """Every visible file under `folder` (recursively), sorted; hidden folders are skipped."""
+    found = []
+    for directory, folder_names, file_names in os.walk(folder):
+        folder_names[:] = sorted(name for name in folder_names
+                                 if not name.startswith(".") and name not in _IGNORED_FOLDERS)
+        found.extend(Path(directory) / name for name in sorted(file_names)
+                     if not name.startswith("."))
+    return found
+
+
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS / Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _progress_bar(enabled: bool):
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), disable=not enabled)

@@ -1,0 +1,462 @@
+"""Plain-language diagnosis of a training run from its history, test metrics and dead units.
+
+Each rule reads the numbers a teacher would look at (train vs validation accuracy, the shape of
+the loss curves, accuracy against chance, per-class recall …) and, when it fires, says what it
+saw, the numbers behind it and the knob to turn. Thresholds are the module constants below.
+
+Example:
+    for finding in diagnose(run.history, metrics=run.metrics, class_names=run.class_names):
+        print(finding.severity, finding.message, "->", finding.knob)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from visionlab.reports.i18n import (
+    check_language,
+    format_count,
+    format_number,
+    format_percent,
+    format_points,
+    t,
+)
+
+# Accuracies are fractions; gaps are differences of fractions (0.03 = 3 percentage points).
+OVERFITTING_GAP = 0.03             # final train - validation accuracy that counts as overfitting
+OVERFITTING_GAP_PROBLEM = 0.10     # ... and as a problem rather than a warning
+VALIDATION_LOSS_RISE = 0.10        # final validation loss this much above its minimum ...
+MIN_EPOCHS_AFTER_BEST_LOSS = 2     # ... at least this many epochs after the minimum
+UNDERFITTING_ACCURACY = 0.80       # train and validation accuracy both below this
+TREND_EPOCHS = 3                   # epochs looked back on to call a loss "still falling"
+STILL_FALLING_PER_EPOCH = 0.02     # relative train-loss drop per epoch that counts as falling
+CHANCE_MARGIN = 0.05               # accuracy within this of chance (or the majority class)
+DIVERGENCE_FACTOR = 3.0            # train loss peak this many times its first value
+NOISY_MIN_EPOCHS = 6               # epochs needed before judging oscillation
+NOISY_RELATIVE_STEP = 0.05         # a validation-loss step counts when >= 5% of its median
+NOISY_MIN_REVERSALS = 3            # reversals between counted steps ...
+NOISY_REVERSAL_SHARE = 0.4         # ... and their share of all consecutive step pairs
+PLATEAU_MIN_DELTA = 0.001          # validation accuracy gain (or relative loss drop) that counts
+PLATEAU_PATIENCE = 5               # epochs without such a gain that make a plateau
+SUGGESTED_PATIENCE = 3             # EarlyStopping patience suggested for a plateau
+VALIDATION_ABOVE_TRAIN_GAP = 0.01  # validation accuracy this far above train accuracy
+RECALL_SPREAD = 0.20               # best - worst per-class recall
+SUPPORT_RATIO = 3.0                # largest / smallest class support in the test set
+DEAD_UNITS_SHARE = 0.25            # share of never-active ReLU units in a layer
+DEAD_UNITS_PROBLEM_SHARE = 0.50
+
+Severity = Literal["info", "warning", "problem"]
+_SEVERITY_ORDER = {"problem": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnosis: the rule that fired, how serious it is, what it saw and what to try.
+
+    Attributes:
+        rule: rule name, for example `"overfitting"` (stable across languages).
+        severity: `"info"`, `"warning"` or `"problem"`.
+        message: plain sentences with the numbers behind the finding.
+        numbers: the raw numbers the message quotes (fractions, epochs, counts).
+        knob: the setting(s) to change.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+    knob: str = ""
+
+
+def diagnose(
+    history: Sequence[Mapping[str, Any]],
+    *,
+    metrics: Mapping[str, Any] | None = None,
+    num_classes: int | None = None,
+    class_names: Sequence[str] | None = None,
+    dead_units: Mapping[str, float] | None = None,
+    lang: str = "en",
+) -> list[Finding]:
+    """Diagnose a run from its per-epoch history (and test metrics when available).
+
+    Args:
+        history: history.csv rows with `loss, accuracy, val_loss, val_accuracy, lr, epoch`.
+        metrics: metrics.json content (`test_accuracy`, `per_class`, `confusion_matrix`).
+            Defaults to None (history-only rules).
+        num_classes: number of classes, for the chance level. Defaults to the length of
+            `class_names` or of `metrics["class_names"]`.
+        class_names: class display names. Defaults to `metrics["class_names"]`.
+        dead_units: layer name -> share of ReLU units that never activate
+            (`interpretation.dead_unit_shares`). Defaults to None (rule skipped).
+        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+
+    Returns:
+        Findings ordered problems first, then warnings, then information. A run with no
+        warning or problem starts with one `"healthy"` finding.
+    """
+    check_language(lang)
+    metrics = metrics or {}
+    class_names = list(class_names or metrics.get("class_names") or [])
+    if num_classes is None and class_names:
+        num_classes = len(class_names)
+    if num_classes is None and metrics.get("confusion_matrix"):
+        num_classes = len(metrics["confusion_matrix"])
+    if not history:
+        return [_finding("no_history", "info", lang, {}, [("diagnosis.no_history.message", {})])]
+
+    curves = _Curves(history)
+    findings: list[Finding] = []
+    diverged = _divergence(curves, lang)
+    chance = _learned_nothing(curves, metrics, num_classes, lang)
+    for found in (diverged, chance):
+        if found is not None:
+            findings.append(found)
+    if diverged is None and chance is None:
+        for rule in (_overfitting, _underfitting, _high_learning_rate, _plateau,
+                     _validation_above_train):
+            found = rule(curves, lang)
+            if found is not None:
+                findings.append(found)
+        found = _recall_spread(metrics, lang)
+        if found is not None:
+            findings.append(found)
+    for found in (_class_imbalance(metrics, lang), _dead_units(dead_units, lang)):
+        if found is not None:
+            findings.append(found)
+    if not any(finding.severity != "info" for finding in findings):
+        findings.insert(0, _healthy(curves, metrics, lang))
+    return sorted(findings, key=lambda finding: _SEVERITY_ORDER[finding.severity])
+
+
+class _Curves:
+    """History columns as float arrays (NaN where missing) plus display epoch numbers."""
+
+    def __init__(self, history: Sequence[Mapping[str, Any]]):
+        self.length = len(history)
+        self.columns = {key: _column(history, key)
+                        for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr")}
+        epochs = _column(history, "epoch")
+        # history.csv numbers epochs from 1; fall back to the row position when absent.
+        self.epochs = np.where(np.isfinite(epochs), epochs, np.arange(1, self.length + 1))
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.columns[key]
+
+    def has(self, key: str) -> bool:
+        return bool(np.isfinite(self.columns[key]).any())
+
+    def last(self, key: str) -> float:
+        finite = self.columns[key][np.isfinite(self.columns[key])]
+        return float(finite[-1]) if len(finite) else math.nan
+
+    def epoch(self, index: int) -> int:
+        return int(self.epochs[index])
+
+
+def _column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
+    values = np.full(len(rows), np.nan)
+    for index, row in enumerate(rows):
+        try:
+            values[index] = float(row.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    return values
+
+
+def _finding(rule: str, severity: Severity, lang: str, numbers: dict[str, Any],
+             sentences: list[tuple[str, dict[str, Any]]], **knob_fmt: Any) -> Finding:
+    message = " ".join(t(key, lang, **fmt) for key, fmt in sentences)
+    return Finding(rule, severity, message, numbers, t(f"diagnosis.{rule}.knob", lang, **knob_fmt))
+
+
+def _healthy(curves: _Curves, metrics: Mapping[str, Any], lang: str) -> Finding:
+    train, validation = curves.last("accuracy"), curves.last("val_accuracy")
+    best_index = (int(np.nanargmax(curves["val_accuracy"])) if curves.has("val_accuracy")
+                  else curves.length - 1)
+    best = float(curves["val_accuracy"][best_index]) if curves.has("val_accuracy") else math.nan
+    numbers = {"train_accuracy": train, "val_accuracy": validation, "best_val_accuracy": best,
+               "best_epoch": curves.epoch(best_index), "gap": train - validation}
+    sentences = [("diagnosis.healthy.message", {
+        "validation": format_percent(validation, lang), "best": format_percent(best, lang),
+        "best_epoch": curves.epoch(best_index), "train": format_percent(train, lang),
+        "gap": format_points(train - validation, lang) if math.isfinite(train - validation)
+        else "–"})]
+    test_accuracy = metrics.get("test_accuracy")
+    if test_accuracy is not None:
+        numbers["test_accuracy"] = float(test_accuracy)
+        sentences.append(("diagnosis.healthy.test",
+                          {"test": format_percent(float(test_accuracy), lang)}))
+    return _finding("healthy", "info", lang, numbers, sentences)
+
+
+def _divergence(curves: _Curves, lang: str) -> Finding | None:
+    for column, partner in (("loss", "accuracy"), ("val_loss", "val_accuracy")):
+        values = curves[column]
+        # An empty cell reads back as NaN too: a loss counts as logged when it or its partner
+        # accuracy holds a number somewhere.
+        if not (curves.has(column) or curves.has(partner) or np.isinf(values).any()):
+            continue
+        first_finite = np.flatnonzero(np.isfinite(values))
+        start = first_finite[0] if len(first_finite) else 0
+        bad = np.flatnonzero(~np.isfinite(values[start:]))
+        if len(bad):
+            index = int(start + bad[0])
+            numbers = {"column": column, "epoch": curves.epoch(index)}
+            return _finding("divergence", "problem", lang, numbers,
+                            [("diagnosis.divergence.nan", numbers)])
+    losses = curves["loss"]
+    finite = np.flatnonzero(np.isfinite(losses))
+    if len(finite) >= 2:
+        first, rest = finite[0], finite[1:]
+        peak_index = int(rest[np.argmax(losses[rest])])
+        factor = losses[peak_index] / losses[first] if losses[first] > 0 else math.inf
+        if factor >= DIVERGENCE_FACTOR:
+            numbers = {"first_loss": float(losses[first]), "peak_loss": float(losses[peak_index]),
+                       "first_epoch": curves.epoch(first), "epoch": curves.epoch(peak_index),
+                       "factor": float(factor)}
+            return _finding("divergence", "problem", lang, numbers, [(
+                "diagnosis.divergence.exploding", {
+                    "first": format_number(numbers["first_loss"], lang),
+                    "peak": format_number(numbers["peak_loss"], lang),
+                    "first_epoch": numbers["first_epoch"], "epoch": numbers["epoch"],
+                    "factor": format_number(factor, lang, digits=3)})])
+    return None
+
+
+def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any], num_classes: int | None,
+                     lang: str) -> Finding | None:
+    if not num_classes or num_classes < 2:
+        return None
+    if metrics.get("test_accuracy") is not None:
+        which, accuracy = "test", float(metrics["test_accuracy"])
+    elif curves.has("val_accuracy"):
+        which, accuracy = "validation", curves.last("val_accuracy")
+    elif curves.has("accuracy"):
+        which, accuracy = "train", curves.last("accuracy")
+    else:
+        return None
+    chance = 1.0 / num_classes
+    supports = [float(entry.get("support", 0)) for entry in
+                (metrics.get("per_class") or {}).values()]
+    majority = max(supports) / sum(supports) if supports and sum(supports) > 0 else None
+    baseline = max(chance, majority or 0.0)
+    if accuracy > baseline + CHANCE_MARGIN:
+        return None
+    numbers: dict[str, Any] = {"which": which, "accuracy": accuracy, "chance": chance,
+                               "num_classes": num_classes}
+    sentences = [("diagnosis.learned_nothing.message", {
+        "which": t(f"diagnosis.which.{which}", lang), "accuracy": format_percent(accuracy, lang, 2),
+        "chance": format_percent(chance, lang, 2), "num_classes": num_classes})]
+    if majority is not None and majority > chance + 0.005:
+        numbers["majority_share"] = majority
+        sentences.append(("diagnosis.learned_nothing.majority",
+                          {"majority": format_percent(majority, lang, 2)}))
+    matrix = np.asarray(metrics.get("confusion_matrix") or [], dtype=float)
+    if matrix.ndim == 2 and matrix.size:
+        predicted = int((matrix.sum(axis=0) > 0).sum())
+        numbers["predicted_classes"] = predicted
+        if predicted < num_classes:
+            sentences.append(("diagnosis.learned_nothing.one_class",
+                              {"predicted": predicted, "num_classes": num_classes}))
+    sentences.append(("diagnosis.learned_nothing.symmetry", {}))
+    return _finding("learned_nothing", "problem", lang, numbers, sentences)
+
+
+def _overfitting(curves: _Curves, lang: str) -> Finding | None:
+    numbers: dict[str, Any] = {}
+    sentences: list[tuple[str, dict[str, Any]]] = []
+    train, validation = curves.last("accuracy"), curves.last("val_accuracy")
+    gap = train - validation
+    if math.isfinite(gap) and gap >= OVERFITTING_GAP:
+        numbers.update(train_accuracy=train, val_accuracy=validation, gap=gap)
+        if curves.has("val_accuracy"):
+            best = int(np.nanargmax(curves["val_accuracy"]))
+            numbers["gap_at_best_epoch"] = float(curves["accuracy"][best]
+                                                 - curves["val_accuracy"][best])
+        sentences.append(("diagnosis.overfitting.gap", {
+            "train": format_percent(train, lang), "validation": format_percent(validation, lang),
+            "gap": format_points(gap, lang)}))
+    validation_loss, train_loss = curves["val_loss"], curves["loss"]
+    if curves.has("val_loss") and curves.has("loss"):
+        best = int(np.nanargmin(validation_loss))
+        final = curves.last("val_loss")
+        rise = final / validation_loss[best] - 1 if validation_loss[best] > 0 else 0.0
+        epochs_after = curves.length - 1 - best
+        if (epochs_after >= MIN_EPOCHS_AFTER_BEST_LOSS and rise >= VALIDATION_LOSS_RISE
+                and curves.last("loss") < train_loss[best]):
+            numbers.update(loss_rise_from_epoch=curves.epoch(best),
+                           best_val_loss=float(validation_loss[best]), final_val_loss=final,
+                           val_loss_rise=float(rise))
+            sentences.append(("diagnosis.overfitting.loss_rise", {
+                "epoch": curves.epoch(best), "best_loss": format_number(validation_loss[best], lang),
+                "final_loss": format_number(final, lang), "rise": format_percent(rise, lang, 0),
+                "train_then": format_number(train_loss[best], lang),
+                "train_final": format_number(curves.last("loss"), lang)}))
+    if not sentences:
+        return None
+    severity: Severity = "problem" if numbers.get("gap", 0.0) >= OVERFITTING_GAP_PROBLEM \
+        else "warning"
+    return _finding("overfitting", severity, lang, numbers, sentences)
+
+
+def _underfitting(curves: _Curves, lang: str) -> Finding | None:
+    train, validation = curves.last("accuracy"), curves.last("val_accuracy")
+    if not (math.isfinite(train) and math.isfinite(validation)):
+        return None
+    if not (train < UNDERFITTING_ACCURACY and validation < UNDERFITTING_ACCURACY
+            and train - validation < OVERFITTING_GAP):
+        return None
+    numbers: dict[str, Any] = {"train_accuracy": train, "val_accuracy": validation,
+                               "threshold": UNDERFITTING_ACCURACY}
+    sentences = [("diagnosis.underfitting.message", {
+        "train": format_percent(train, lang), "validation": format_percent(validation, lang),
+        "threshold": format_percent(UNDERFITTING_ACCURACY, lang, 0)})]
+    losses = curves["loss"][np.isfinite(curves["loss"])]
+    if len(losses) > TREND_EPOCHS and losses[-1 - TREND_EPOCHS] > 0:
+        change = losses[-1] / losses[-1 - TREND_EPOCHS] - 1
+        numbers["train_loss_change"] = float(change)
+        key = ("still_falling" if change <= -STILL_FALLING_PER_EPOCH * TREND_EPOCHS else "flat")
+        sentences.append((f"diagnosis.underfitting.{key}", {
+            "change": _signed_percent(change, lang), "epochs": TREND_EPOCHS}))
+    return _finding("underfitting", "warning", lang, numbers, sentences)
+
+
+def _high_learning_rate(curves: _Curves, lang: str) -> Finding | None:
+    values = curves["val_loss"][np.isfinite(curves["val_loss"])]
+    if len(values) < NOISY_MIN_EPOCHS:
+        return None
+    steps = np.diff(values)
+    level = float(np.median(values))
+    if level <= 0:
+        return None
+    counted = np.abs(steps) >= NOISY_RELATIVE_STEP * level
+    reversals = int(np.sum(counted[:-1] & counted[1:]
+                           & (np.sign(steps[:-1]) != np.sign(steps[1:]))))
+    share = reversals / (len(steps) - 1)
+    if reversals < NOISY_MIN_REVERSALS or share < NOISY_REVERSAL_SHARE:
+        return None
+    mean_step = float(np.mean(np.abs(steps)) / level)
+    numbers: dict[str, Any] = {"reversals": reversals, "epochs": len(values),
+                               "mean_relative_step": mean_step}
+    sentences = [("diagnosis.high_learning_rate.message", {
+        "reversals": reversals, "epochs": len(values),
+        "step": format_percent(mean_step, lang, 0)})]
+    learning_rate = curves.last("lr")
+    if math.isfinite(learning_rate):
+        numbers["learning_rate"] = learning_rate
+        sentences.append(("diagnosis.high_learning_rate.current",
+                          {"learning_rate": format_number(learning_rate, lang, 3)}))
+    return _finding("high_learning_rate", "warning", lang, numbers, sentences)
+
+
+def _plateau(curves: _Curves, lang: str) -> Finding | None:
+    use_accuracy = curves.has("val_accuracy")
+    values = curves["val_accuracy"] if use_accuracy else -curves["val_loss"]
+    finite = np.flatnonzero(np.isfinite(values))
+    if len(finite) <= PLATEAU_PATIENCE:
+        return None
+    best_value, last_improvement = values[finite[0]], finite[0]
+    for index in finite[1:]:
+        # Loss improvements are relative (its scale varies); accuracy gains are absolute.
+        delta = PLATEAU_MIN_DELTA if use_accuracy else PLATEAU_MIN_DELTA * abs(best_value)
+        if values[index] > best_value + delta:
+            best_value, last_improvement = values[index], index
+    waited = int(finite[-1] - last_improvement)
+    if waited < PLATEAU_PATIENCE:
+        return None
+    metric = "accuracy" if use_accuracy else "loss"
+    best_shown = (format_percent(best_value, lang) if use_accuracy
+                  else format_number(-best_value, lang))
+    numbers = {"metric": f"val_{metric}", "epochs_without_improvement": waited,
+               "best": float(best_value if use_accuracy else -best_value),
+               "best_epoch": curves.epoch(int(last_improvement)), "min_delta": PLATEAU_MIN_DELTA}
+    min_delta = (t("diagnosis.points", lang, value=format_points(PLATEAU_MIN_DELTA, lang))
+                 if use_accuracy else format_percent(PLATEAU_MIN_DELTA, lang))
+    metric_name = t(f"diagnosis.metric.{metric}", lang)
+    return _finding("plateau", "info", lang, numbers, [("diagnosis.plateau.message", {
+        "metric": metric_name, "min_delta": min_delta, "epochs": waited, "best": best_shown,
+        "best_epoch": numbers["best_epoch"]})],
+        patience=SUGGESTED_PATIENCE, epochs=max(0, waited - SUGGESTED_PATIENCE))
+
+
+def _validation_above_train(curves: _Curves, lang: str) -> Finding | None:
+    train, validation = curves.last("accuracy"), curves.last("val_accuracy")
+    gap = validation - train
+    if not math.isfinite(gap) or gap < VALIDATION_ABOVE_TRAIN_GAP:
+        return None
+    numbers = {"train_accuracy": train, "val_accuracy": validation, "gap": gap}
+    return _finding("validation_above_train", "info", lang, numbers, [(
+        "diagnosis.validation_above_train.message", {
+            "train": format_percent(train, lang), "validation": format_percent(validation, lang),
+            "gap": format_points(gap, lang)})])
+
+
+def _per_class(metrics: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    per_class = metrics.get("per_class") or {}
+    return {str(name): entry for name, entry in per_class.items()
+            if float(entry.get("support", 0)) > 0}
+
+
+def _recall_spread(metrics: Mapping[str, Any], lang: str) -> Finding | None:
+    per_class = _per_class(metrics)
+    if len(per_class) < 2:
+        return None
+    recalls = {name: float(entry["recall"]) for name, entry in per_class.items()
+               if entry.get("recall") is not None}
+    if len(recalls) < 2:
+        return None
+    worst = min(recalls, key=recalls.__getitem__)
+    best = max(recalls, key=recalls.__getitem__)
+    spread = recalls[best] - recalls[worst]
+    if spread < RECALL_SPREAD:
+        return None
+    numbers = {"worst_class": worst, "worst_recall": recalls[worst], "best_class": best,
+               "best_recall": recalls[best], "spread": spread}
+    return _finding("recall_spread", "warning", lang, numbers, [(
+        "diagnosis.recall_spread.message", {
+            "worst": format_percent(recalls[worst], lang), "worst_class": worst,
+            "best": format_percent(recalls[best], lang), "best_class": best,
+            "spread": format_points(spread, lang)})])
+
+
+def _class_imbalance(metrics: Mapping[str, Any], lang: str) -> Finding | None:
+    supports = {name: int(entry["support"]) for name, entry in _per_class(metrics).items()}
+    if len(supports) < 2:
+        return None
+    largest = max(supports, key=supports.__getitem__)
+    smallest = min(supports, key=supports.__getitem__)
+    ratio = supports[largest] / supports[smallest]
+    if ratio < SUPPORT_RATIO:
+        return None
+    numbers = {"largest_class": largest, "largest_support": supports[largest],
+               "smallest_class": smallest, "smallest_support": supports[smallest],
+               "ratio": ratio}
+    return _finding("class_imbalance", "warning", lang, numbers, [(
+        "diagnosis.class_imbalance.message", {
+            "largest": largest, "largest_count": format_count(supports[largest], lang),
+            "smallest": smallest, "smallest_count": format_count(supports[smallest], lang),
+            "ratio": format_number(ratio, lang, 3)})])
+
+
+def _dead_units(dead_units: Mapping[str, float] | None, lang: str) -> Finding | None:
+    flagged = {layer: float(share) for layer, share in (dead_units or {}).items()
+               if float(share) >= DEAD_UNITS_SHARE}
+    if not flagged:
+        return None
+    layers = "; ".join(t("diagnosis.dead_units.layer", lang, layer=layer,
+                         share=format_percent(share, lang, 0))
+                       for layer, share in flagged.items())
+    severity: Severity = ("problem" if max(flagged.values()) >= DEAD_UNITS_PROBLEM_SHARE
+                          else "warning")
+    return _finding("dead_units", severity, lang, {"layers": flagged},
+                    [("diagnosis.dead_units.message", {"layers": layers})])
+
+
+def _signed_percent(value: float, lang: str) -> str:
+    text = format_percent(abs(value), lang, 0)
+    return ("−" if value < 0 else "+") + text

@@ -1,0 +1,187 @@
+"""Look inside a trained classifier's results: top losses, most-confused pairs, dead ReLU units.
+
+Example:
+    mistakes = top_losses(predictions["y_true"], predictions["y_prob"], k=12)
+    pairs = most_confused_pairs(metrics["confusion_matrix"], class_names, k=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from visionlab.errors import DataError, ModelError
+from visionlab.evaluation.metrics import class_probabilities
+
+# Probabilities are clipped before the log so a confident mistake has a large, finite loss.
+PROBABILITY_FLOOR = 1e-7
+DEAD_UNITS_BATCH_SIZE = 128
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One misclassified example.
+
+    Attributes:
+        index: row in the predictions arrays.
+        actual: true class index.
+        predicted: predicted class index.
+        probability: the model's probability for `predicted`.
+        loss: cross-entropy of the example, `-log p(actual)`.
+    """
+
+    index: int
+    actual: int
+    predicted: int
+    probability: float
+    loss: float
+
+
+@dataclass(frozen=True)
+class ConfusedPair:
+    """How often class `actual` was predicted as class `predicted`."""
+
+    actual: str
+    predicted: str
+    count: int
+    share: float  # of all examples of `actual`
+
+
+def top_losses(y_true: np.ndarray, y_prob: np.ndarray, k: int) -> list[Mistake]:
+    """Return the `k` mistakes with the largest loss (the most confident wrong predictions).
+
+    Args:
+        y_true: integer labels, shape (N,).
+        y_prob: probabilities, shape (N, C), or (N, 1) / (N,) for one sigmoid unit (binary).
+        k: how many mistakes to return at most.
+
+    Example:
+        for mistake in top_losses(labels, probabilities, k=9):
+            print(mistake.index, mistake.actual, mistake.predicted, f"{mistake.probability:.0%}")
+    """
+    y_true = np.asarray(y_true).reshape(-1).astype(np.int64)
+    probabilities = class_probabilities(y_prob)
+    if len(probabilities) != len(y_true):
+        raise DataError(
+            f"top_losses got {len(y_true)} labels but {len(probabilities)} probability rows; "
+            "pass the y_true and y_prob of the same predictions.npz."
+        )
+    num_classes = probabilities.shape[1]
+    if len(y_true) and (y_true.min() < 0 or y_true.max() >= num_classes):
+        raise DataError(
+            f"top_losses got labels from {y_true.min()} to {y_true.max()} but probabilities for "
+            f"{num_classes} classes; labels must be class indices 0..{num_classes - 1}."
+        )
+    predicted = np.argmax(probabilities, axis=1)
+    rows = np.arange(len(y_true))
+    losses = -np.log(np.clip(probabilities[rows, y_true], PROBABILITY_FLOOR, 1.0))
+    wrong = np.flatnonzero(predicted != y_true)
+    # Stable sort on the negated loss keeps ties in index order (reproducible grids).
+    order = wrong[np.argsort(-losses[wrong], kind="stable")][: max(0, int(k))]
+    return [Mistake(int(index), int(y_true[index]), int(predicted[index]),
+                    float(probabilities[index, predicted[index]]), float(losses[index]))
+            for index in order]
+
+
+def most_confused_pairs(confusion_matrix: Any, class_names: Sequence[str],
+                        k: int = 5) -> list[ConfusedPair]:
+    """Return the `k` largest off-diagonal cells of a confusion matrix, largest first.
+
+    Args:
+        confusion_matrix: (C, C) counts, `matrix[actual][predicted]`.
+        class_names: one name per class.
+        k: how many pairs to return at most. Defaults to 5.
+    """
+    matrix = np.asarray(confusion_matrix, dtype=np.int64)
+    num_classes = len(class_names)
+    if matrix.shape != (num_classes, num_classes):
+        raise DataError(
+            f"The confusion matrix has shape {matrix.shape} but there are {num_classes} class "
+            "names; it must be square with one row and column per class."
+        )
+    row_totals = matrix.sum(axis=1)
+    off_diagonal = matrix.copy()
+    np.fill_diagonal(off_diagonal, 0)
+    flat_order = np.argsort(-off_diagonal, axis=None, kind="stable")
+    pairs = []
+    for flat_index in flat_order[: max(0, int(k))]:
+        actual, predicted = np.unravel_index(flat_index, matrix.shape)
+        count = int(off_diagonal[actual, predicted])
+        if count == 0:
+            break
+        pairs.append(ConfusedPair(str(class_names[actual]), str(class_names[predicted]), count,
+                                  count / int(row_totals[actual])))
+    return pairs
+
+
+def random_sample_indices(n: int, k: int, seed: int = 0) -> np.ndarray:
+    """Return `min(k, n)` distinct indices below `n`, sorted, chosen reproducibly from `seed`.
+
+    Args:
+        n: population size.
+        k: sample size.
+        seed: random seed. Defaults to 0.
+    """
+    if n < 0 or k < 0:
+        raise ValueError(f"random_sample_indices needs n >= 0 and k >= 0; got n={n}, k={k}.")
+    generator = np.random.default_rng(seed)
+    return np.sort(generator.choice(n, size=min(k, n), replace=False)).astype(np.int64)
+
+
+def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
+    """Return, per ReLU layer, the share of units that never activate on `sample_images`.
+
+    A unit (a Dense neuron or a Conv filter) is dead when its output is 0 for every sampled
+    image (and, for convolutions, every position). Layers counted: Dense/Conv layers with a
+    `relu` activation, and standalone `ReLU` / `Activation("relu")` layers, at the model's top
+    level (layers inside a nested backbone model are not inspected).
+
+    Args:
+        model: a built Keras model.
+        sample_images: images as the model takes them, shape (N, H, W, C); uint8 is cast to
+            float32.
+
+    Example:
+        dead_unit_shares(run.load_model(), test_images[:512])  # {"dense": 0.37}
+    """
+    import keras
+
+    layers = [layer for layer in model.layers if _is_relu_layer(layer, keras)]
+    if not layers:
+        return {}
+    try:
+        probe = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in layers])
+    except (AttributeError, ValueError) as error:
+        raise ModelError(
+            f"Cannot read the intermediate outputs of model '{model.name}' ({error}); "
+            "dead units can only be measured on a built functional or Sequential model."
+        ) from error
+    images = np.asarray(sample_images)
+    if len(images) == 0:
+        raise DataError("dead_unit_shares needs at least one sample image.")
+    ever_active = [None] * len(layers)
+    for start in range(0, len(images), DEAD_UNITS_BATCH_SIZE):
+        batch = images[start:start + DEAD_UNITS_BATCH_SIZE].astype("float32")
+        outputs = probe(batch, training=False)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        for position, output in enumerate(outputs):
+            output = keras.ops.convert_to_numpy(output)
+            # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
+            active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
+            previous = ever_active[position]
+            ever_active[position] = active if previous is None else previous | active
+    return {layer.name: float(1.0 - active.mean()) for layer, active in zip(layers, ever_active)}
+
+
+def _is_relu_layer(layer: Any, keras: Any) -> bool:
+    if isinstance(layer, keras.layers.ReLU):
+        return True
+    activation = getattr(layer, "activation", None)
+    if activation is None or getattr(activation, "__name__", "") != "relu":
+        return False
+    convolution = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D,
+                   keras.layers.SeparableConv2D, keras.layers.DepthwiseConv2D)
+    return isinstance(layer, (keras.layers.Dense, keras.layers.Activation, *convolution))

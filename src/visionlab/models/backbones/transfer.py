@@ -1,0 +1,150 @@
+"""A pretrained backbone plus a new classification head, and freezing/unfreezing its layers.
+
+Model layout: `image` -> [`gray_to_rgb`] -> [`preprocessing`] -> `backbone` (a nested
+`keras.Model`, always called in inference mode so its BatchNorm statistics never move) ->
+`pool` -> [`head_dense_{i}` + `head_dropout_{i}`] -> [`dropout`] -> `predictions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import keras
+from keras import layers
+
+from visionlab.errors import ModelError
+from visionlab.models.backbones.catalog import get_backbone_spec
+
+BACKBONE_LAYER = "backbone"
+POOLINGS = ("avg", "max", "flatten")
+
+
+def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int,
+                         output_activation: str = "softmax", *, weights: Any = "imagenet",
+                         pooling: str = "avg", head_units: Sequence[int] = (),
+                         head_activation: str = "relu", dropout: float = 0.0,
+                         kernel_l2: float = 0.0, trainable_layers: int | str = 0,
+                         include_preprocessing: bool = False) -> Any:
+    """Build backbone `name` (top removed) with a new head; see the registry factories' docs.
+
+    Example:
+        model = build_transfer_model("mobilenet_v2", (96, 96, 3), 5, weights="random",
+                                     head_units=[128], dropout=0.3)
+    """
+    spec = get_backbone_spec(name)
+    height, width, channels = (int(size) for size in input_shape)
+    _check_head_arguments(name, pooling, head_units, dropout, kernel_l2)
+    if channels not in (1, 3):
+        raise ModelError(
+            f"Backbone '{name}' needs RGB (3-channel) or grayscale images; got {channels} "
+            f"channels in input shape {tuple(input_shape)}. Load the data with color_mode='rgb'."
+        )
+    if min(height, width) < spec.min_size:
+        raise ModelError(
+            f"Backbone '{name}' needs images of at least {spec.min_size}x{spec.min_size} "
+            f"pixels; got {height}x{width}. Resize the images (image_size={spec.default_size} "
+            f"matches its ImageNet training)."
+        )
+    base = _build_base(spec, (height, width, 3), weights)
+    regularizer = keras.regularizers.L2(kernel_l2) if kernel_l2 else None
+
+    inputs = keras.Input(shape=(height, width, channels), name="image")
+    x = inputs
+    if include_preprocessing:
+        from visionlab.models.backbones.layers import BackbonePreprocessing
+
+        x = BackbonePreprocessing(spec.preprocessing, name="preprocessing")(x)
+    elif channels == 1:
+        x = layers.Concatenate(name="gray_to_rgb")([x, x, x])
+    x = base(x, training=False)
+    pool_layer = {"avg": layers.GlobalAveragePooling2D, "max": layers.GlobalMaxPooling2D,
+                  "flatten": layers.Flatten}[pooling]
+    x = pool_layer(name="pool")(x)
+    for index, units in enumerate(head_units):
+        x = layers.Dense(int(units), activation=head_activation, kernel_regularizer=regularizer,
+                         name=f"head_dense_{index}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"head_dropout_{index}")(x)
+    if dropout and not head_units:
+        x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(num_outputs, activation=output_activation,
+                           kernel_regularizer=regularizer, name="predictions")(x)
+    model = keras.Model(inputs, outputs, name=name)
+    set_trainable(model, None if trainable_layers == "all" else _layer_count(trainable_layers))
+    return model
+
+
+def set_trainable(model: Any, top_layers: int | None) -> list[str]:
+    """Freeze the backbone except its top `top_layers` weight layers; BatchNorm stays frozen.
+
+    Layers are counted from the output among those that have weights and are not
+    BatchNormalization (those keep their ImageNet statistics and run in inference mode).
+    Recompile the model afterwards for the change to take effect in `fit`.
+
+    Args:
+        model: a model built by a backbone factory (it has a layer named "backbone").
+        top_layers: how many of the backbone's top weight layers to train: 0 freezes the
+            whole backbone, `None` unfreezes every non-BatchNorm layer.
+
+    Returns:
+        The names of the backbone layers left trainable, bottom to top.
+
+    Example:
+        set_trainable(model, 20)
+        model.compile(optimizer=keras.optimizers.Adam(1e-5), loss=...)
+    """
+    try:
+        base = model.get_layer(BACKBONE_LAYER)
+    except ValueError:
+        raise ModelError(
+            f"Model '{model.name}' has no layer named '{BACKBONE_LAYER}'; set_trainable works "
+            f"on models built from a pretrained backbone (visionlab models --kind backbone)."
+        ) from None
+    candidates = [layer for layer in base.layers
+                  if layer.weights and not isinstance(layer, layers.BatchNormalization)]
+    count = len(candidates) if top_layers is None else _layer_count(top_layers)
+    chosen = {id(layer) for layer in candidates[len(candidates) - count:]} if count else set()
+    base.trainable = bool(chosen)
+    for layer in base.layers:
+        layer.trainable = id(layer) in chosen
+    return [layer.name for layer in candidates if id(layer) in chosen]
+
+
+def _build_base(spec: Any, input_shape: tuple[int, int, int], weights: Any) -> Any:
+    if spec.application:
+        from visionlab.models.backbones.keras_apps import build_keras_backbone
+
+        return build_keras_backbone(spec, input_shape, weights, name=BACKBONE_LAYER)
+    from visionlab.models.backbones.efficientnet_lite import efficientnet_lite0
+
+    return efficientnet_lite0(input_shape, include_top=False, weights=weights,
+                              name=BACKBONE_LAYER)
+
+
+def _layer_count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelError(
+            f"The number of trainable backbone layers must be a whole number >= 0 or 'all'; "
+            f"got {value!r}."
+        )
+    return value
+
+
+def _check_head_arguments(name: str, pooling: str, head_units: Sequence[int], dropout: float,
+                          kernel_l2: float) -> None:
+    if pooling not in POOLINGS:
+        raise ModelError(
+            f"pooling for backbone '{name}' must be one of {', '.join(POOLINGS)}; "
+            f"got {pooling!r}."
+        )
+    if isinstance(head_units, (int, str)) or any(
+            isinstance(units, bool) or not isinstance(units, int) or units < 1
+            for units in head_units):
+        raise ModelError(
+            f"head_units must be a list of positive integers such as [256, 128]; "
+            f"got {head_units!r}."
+        )
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ModelError(f"dropout must be in [0, 1); got {dropout!r}.")
+    if float(kernel_l2) < 0.0:
+        raise ModelError(f"kernel_l2 must be >= 0; got {kernel_l2!r}.")

@@ -1,0 +1,311 @@
+"""The self-contained HTML run report: one `report.html` with every figure embedded.
+
+The page needs no network and no JavaScript: figures are PNG data URIs, the style is inline and a
+Content-Security-Policy forbids loading anything else. The PNGs are also written to `figures/`
+beside the report, for slides and notebooks.
+
+Example:
+    build_report("runs/fashion-mnist-dense-128-20261123-101500", lang="vi")
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visionlab import _io
+from visionlab.errors import DataError
+from visionlab.experiments.runs import (
+    CONFIG_FILE,
+    FIGURES_DIR,
+    REPORT_FILE,
+    SUMMARY_FILE,
+    Run,
+)
+from visionlab.reports import i18n
+
+# Stable section ids (tests and links rely on them) -> title key, in page order.
+SECTIONS = {
+    "overview": "section.header", "diagnosis": "section.diagnosis", "curves": "section.curves",
+    "confusion": "section.confusion", "predictions": "section.predictions",
+    "top-losses": "section.top_losses", "model": "section.model", "config": "section.config",
+    "data": "section.data", "environment": "section.environment", "timings": "section.timings",
+}
+SECTION_IDS = tuple(SECTIONS)
+PREDICTION_GRID_SIZE = 24
+TOP_LOSSES_SIZE = 16
+GRID_COLUMNS = 8
+LOW_RECALL = 0.7  # per-class recall shown in red below this
+CONFUSED_PAIRS = 5
+DEAD_UNITS_SAMPLE = 512
+SAMPLE_SEED = 0
+RIGHT_COLOR = "#1a7f37"
+WRONG_COLOR = "#cf222e"
+
+
+def build_report(
+    run: Run | str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    output: str | os.PathLike[str] | None = None,
+    test_images: np.ndarray | None = None,
+    dead_units: dict[str, float] | None = None,
+) -> Path:
+    """Write the run's self-contained `report.html` (and its figures as PNG files) and return it.
+
+    Args:
+        run: a `Run` or the path of a run folder.
+        lang: report language, `"en"` or `"vi"`. Defaults to `"en"`.
+        output: the HTML file to write. Defaults to `report.html` inside the run folder; the
+            PNGs go into `figures/` beside it.
+        test_images: the test split's uint8 images (N, H, W, C), indexed by the `indices` of
+            predictions.npz. Defaults to None: the image grids are replaced by a note.
+        dead_units: layer name -> share of never-active ReLU units, for the diagnosis.
+            Defaults to `run.info["dead_units"]`, else measured on the run's model when
+            `test_images` are given.
+    """
+    from visionlab.evaluation.diagnosis import diagnose
+    from visionlab.reports import figures
+
+    i18n.check_language(lang)
+    run = run if isinstance(run, Run) else Run(run)
+    output = Path(output) if output is not None else run.path / REPORT_FILE
+    figures_dir = output.parent / FIGURES_DIR
+    info, history, metrics = run.info, run.history, run.metrics
+    class_names = _class_names(run)
+    predictions = run.predictions
+    if test_images is not None:
+        test_images = _check_images(test_images, predictions)
+    if dead_units is None:
+        dead_units = info.get("dead_units")
+    if dead_units is None and test_images is not None and run.model_path.is_file():
+        from visionlab.evaluation.interpretation import dead_unit_shares, random_sample_indices
+
+        sample = random_sample_indices(len(test_images), DEAD_UNITS_SAMPLE, SAMPLE_SEED)
+        dead_units = dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
+
+    images: dict[str, str] = {}
+    if history:
+        images["curves"] = _save(figures.learning_curves_figure(history),
+                                 figures_dir / "learning_curves.png")
+    matrix = metrics.get("confusion_matrix")
+    if matrix and class_names:
+        images["confusion"] = _save(figures.confusion_matrix_figure(np.asarray(matrix),
+                                                                    class_names),
+                                    figures_dir / "confusion_matrix.png")
+    mistakes = _mistakes(predictions, class_names, lang)
+    if test_images is not None and predictions is not None:
+        images.update(_grids(test_images, predictions, class_names, figures_dir))
+
+    context = {
+        "run": run,
+        "info": info,
+        "title": info.get("name") or run.name,
+        "status": run.status,
+        "metrics": metrics,
+        "findings": diagnose(history, metrics=metrics, class_names=class_names,
+                             dead_units=dead_units, lang=lang),
+        "history": history,
+        "best": run.best_epoch(),
+        "per_class": _per_class_rows(metrics, class_names),
+        "confused_pairs": _confused_pairs(matrix, class_names),
+        "mistakes": mistakes,
+        "has_predictions": predictions is not None,
+        "has_images": test_images is not None,
+        "images": images,
+        "summary_text": _read_optional(run.path / SUMMARY_FILE),
+        "config_text": _read_optional(run.path / CONFIG_FILE),
+        "dataset": info.get("dataset") or {},
+        "split_table": _split_table(info.get("dataset") or {}),
+        "environment": info.get("environment") or {},
+        "timings": _timings(info, history),
+        "sections": SECTIONS,
+        "low_recall": LOW_RECALL,
+    }
+    return _io.write_text(output, render_page("report.html", lang, **context))
+
+
+def render_page(template_name: str, lang: str, **context: Any) -> str:
+    """Render one of the report templates with the language's `t` and number filters.
+
+    Args:
+        template_name: file name in `visionlab/reports/templates`.
+        lang: `"en"` or `"vi"`.
+        **context: template variables.
+    """
+    import jinja2
+
+    from visionlab import __version__
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(
+        t=lambda key, **fmt: i18n.t(key, lang, **fmt), lang=lang, version=__version__,
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    environment.filters.update(
+        percent=lambda value, digits=1: i18n.format_percent(_float(value), lang, digits),
+        number=lambda value, digits=4: i18n.format_number(_float(value), lang, digits),
+        decimal=lambda value, digits=3: i18n.format_decimal(_float(value), lang, digits),
+        count=lambda value: i18n.format_count(value, lang),
+        seconds=lambda value: i18n.format_seconds(_float(value), lang),
+        when=_format_time,
+    )
+    return environment.get_template(template_name).render(**context)
+
+
+def png_data_uri(path: str | os.PathLike[str]) -> str:
+    """Return a PNG file as a `data:image/png;base64,...` URI for embedding in HTML."""
+    encoded = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return f"data:image/png;base64,{encoded}"
+
+
+def _save(figure: Any, path: Path) -> str:
+    from visionlab.reports.figures import save_figure
+
+    return png_data_uri(save_figure(figure, path))
+
+
+def _class_names(run: Run) -> list[str]:
+    try:
+        return run.class_names
+    except FileNotFoundError:
+        return list(run.metrics.get("class_names") or [])
+
+
+def _check_images(test_images: Any, predictions: dict[str, np.ndarray] | None) -> np.ndarray:
+    images = np.asarray(test_images)
+    if images.ndim != 4 or images.dtype != np.uint8:
+        raise DataError(
+            f"build_report needs test_images as uint8 (N, height, width, channels); got "
+            f"{images.dtype} of shape {images.shape}. Pass the test split's `images` array."
+        )
+    if predictions is not None:
+        indices = predictions.get("indices", np.arange(len(predictions["y_true"])))
+        if len(indices) and int(np.max(indices)) >= len(images):
+            raise DataError(
+                f"predictions.npz refers to test image {int(np.max(indices))} but only "
+                f"{len(images)} test images were given; pass the same test split the run was "
+                "evaluated on."
+            )
+    return images
+
+
+def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
+           class_names: Sequence[str], figures_dir: Path) -> dict[str, str]:
+    from visionlab.evaluation.interpretation import random_sample_indices, top_losses
+    from visionlab.evaluation.metrics import class_probabilities
+    from visionlab.reports.figures import image_grid_figure
+
+    y_true = np.asarray(predictions["y_true"]).astype(np.int64)
+    probabilities = class_probabilities(predictions["y_prob"])
+    indices = predictions.get("indices", np.arange(len(y_true)))
+    names = list(class_names) or [str(index) for index in range(probabilities.shape[1])]
+
+    def title(row: int, predicted: int) -> str:
+        return f"{names[y_true[row]]} / {names[predicted]} ({probabilities[row, predicted]:.0%})"
+
+    images: dict[str, str] = {}
+    sample = random_sample_indices(len(y_true), PREDICTION_GRID_SIZE, SAMPLE_SEED)
+    if len(sample):
+        predicted = np.argmax(probabilities[sample], axis=1)
+        figure = image_grid_figure(
+            test_images[indices[sample]], [title(row, p) for row, p in zip(sample, predicted)],
+            colors=[RIGHT_COLOR if p == y_true[row] else WRONG_COLOR
+                    for row, p in zip(sample, predicted)],
+            columns=GRID_COLUMNS)
+        images["predictions"] = _save(figure, figures_dir / "predictions.png")
+    mistakes = top_losses(y_true, predictions["y_prob"], TOP_LOSSES_SIZE)
+    if mistakes:
+        rows = np.array([mistake.index for mistake in mistakes])
+        figure = image_grid_figure(
+            test_images[indices[rows]], [title(m.index, m.predicted) for m in mistakes],
+            colors=[WRONG_COLOR] * len(mistakes), columns=GRID_COLUMNS)
+        images["top_losses"] = _save(figure, figures_dir / "top_losses.png")
+    return images
+
+
+def _mistakes(predictions: dict[str, np.ndarray] | None, class_names: Sequence[str],
+              lang: str) -> list[dict[str, Any]]:
+    """Top-loss rows for the table under the grid (shown even without test images)."""
+    from visionlab.evaluation.interpretation import top_losses
+
+    if predictions is None:
+        return []
+    mistakes = top_losses(predictions["y_true"], predictions["y_prob"], TOP_LOSSES_SIZE)
+    indices = predictions.get("indices", np.arange(len(predictions["y_true"])))
+    names = list(class_names)
+
+    def name(index: int) -> str:
+        return names[index] if index < len(names) else str(index)
+
+    return [{"test_index": int(indices[m.index]), "actual": name(m.actual),
+             "predicted": name(m.predicted), "probability": m.probability, "loss": m.loss}
+            for m in mistakes]
+
+
+def _per_class_rows(metrics: dict[str, Any], class_names: Sequence[str]) -> list[dict[str, Any]]:
+    per_class = metrics.get("per_class") or {}
+    order = [name for name in class_names if name in per_class]
+    order += [name for name in per_class if name not in order]
+    return [{"name": name, **per_class[name]} for name in order]
+
+
+def _confused_pairs(matrix: Any, class_names: Sequence[str]) -> list[Any]:
+    from visionlab.evaluation.interpretation import most_confused_pairs
+
+    if not matrix or not class_names:
+        return []
+    return most_confused_pairs(matrix, class_names, CONFUSED_PAIRS)
+
+
+def _split_table(dataset: dict[str, Any]) -> dict[str, Any]:
+    """Images per class (rows) and split (columns) from `ImageDataset.summary()`."""
+    splits = dataset.get("splits") or {}
+    names = list(dataset.get("class_names") or [])
+    for split in splits.values():
+        names += [name for name in (split.get("per_class") or {}) if name not in names]
+    rows = [{"name": name, "counts": [(split.get("per_class") or {}).get(name, 0)
+                                      for split in splits.values()]} for name in names]
+    totals = [split.get("count", 0) for split in splits.values()]
+    return {"splits": list(splits), "rows": rows, "totals": totals}
+
+
+def _timings(info: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    seconds = [row.get("seconds") for row in history]
+    finite = [value for value in seconds if isinstance(value, float) and math.isfinite(value)]
+    return {"created": info.get("created"), "finished": info.get("finished"),
+            "seconds": info.get("seconds"), "epochs": len(history),
+            "seconds_per_epoch": sum(finite) / len(finite) if finite else None}
+
+
+def _read_optional(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _format_time(value: Any) -> str:
+    """ISO timestamps as `2026-11-23 10:15:00`; anything else as given."""
+    if not value:
+        return "–"
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return str(value)

