@@ -100,8 +100,12 @@ def _decode_one(path: str) -> np.ndarray:
 
 
 def decode_with(executor_kind: str, paths: list[str]) -> None:
-    """Decode every path into one array with 2 threads or 2 processes (fork / spawn)."""
+    """Decode every path into one array: serially, or with 2 threads or 2 processes."""
     output = np.empty((len(paths), *IMAGE_SIZE, 3), dtype=np.uint8)
+    if executor_kind == "serial":
+        for index, path in enumerate(paths):
+            output[index] = _decode_one(path)
+        return
     if executor_kind == "threads":
         executor = ThreadPoolExecutor(WORKERS)
     else:
@@ -162,7 +166,7 @@ def main() -> None:
     root = make_dataset(arguments.images)
     paths = sorted(str(path) for path in root.rglob("*.jpg"))
     # Decode strategies first, before TensorFlow's threads exist (fork is only safe then).
-    strategies = ("threads", "processes-fork", "processes-spawn")
+    strategies = ("serial", "threads", "processes-fork", "processes-spawn")
     strategy_seconds = {name: [] for name in strategies}
     for _ in range(arguments.repeats):
         for name in strategies:
@@ -170,6 +174,7 @@ def main() -> None:
     info = machine()
     cache_dir = OUT / "cache"
     seconds = {"visionlab cold": [], "visionlab cached": [], "keras": []}
+    cpu_seconds = {name: [] for name in seconds}  # all threads of this process: contention-proof
     counts = {}
     passes = {"visionlab cold": lambda: visionlab_pass(root, cache_dir),
               "visionlab cached": lambda: visionlab_pass(root, cache_dir),
@@ -177,13 +182,15 @@ def main() -> None:
     for _ in range(arguments.repeats):
         shutil.rmtree(cache_dir, ignore_errors=True)  # the cold pass starts with no cache
         for name, run_pass in passes.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             counts[name] = run_pass()
             seconds[name].append(time.perf_counter() - start)
-    report(arguments, info, paths, strategy_seconds, seconds, counts)
+            cpu_seconds[name].append(time.process_time() - start_cpu)
+    info["load_average_at_end"] = os.getloadavg()[0]
+    report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts)
 
 
-def report(arguments, info, paths, strategy_seconds, seconds, counts) -> None:
+def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts) -> None:
     from visionlab._io import write_json
 
     medians = {name: statistics.median(values) for name, values in seconds.items()}
@@ -191,16 +198,19 @@ def report(arguments, info, paths, strategy_seconds, seconds, counts) -> None:
     strategy_rates = {name: len(paths) / statistics.median(values)
                       for name, values in strategy_seconds.items()}
     result = {"machine": info, "images": len(paths), "repeats": arguments.repeats,
-              "seconds": seconds, "images_per_second": rates,
+              "seconds": seconds, "cpu_seconds": cpu_seconds, "images_per_second": rates,
               "decode_strategy_seconds": strategy_seconds,
               "decode_strategy_images_per_second": strategy_rates}
     write_json(OUT / "pipeline.json", result)
     print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB float32 batches of {BATCH_SIZE}; "
           f"median of {arguments.repeats}; {info}")
-    print("\n| pipeline | median s | images/s | vs keras |\n| --- | ---: | ---: | ---: |")
+    print("\n| pipeline | median s | images/s | vs keras | CPU ms / image | cores used |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: |")
     for name in seconds:
+        cpu = statistics.median(cpu_seconds[name])
         print(f"| {name} | {medians[name]:.2f} | {rates[name]:,.0f} | "
-              f"{rates[name] / rates['keras']:.2f}x |")
+              f"{rates[name] / rates['keras']:.2f}x | {1000 * cpu / counts[name]:.2f} | "
+              f"{cpu / medians[name]:.2f} |")
     print(f"\n| decode strategy ({WORKERS} workers) | median s | images/s |\n| --- | ---: | ---: |")
     for name, values in strategy_seconds.items():
         print(f"| {name} | {statistics.median(values):.2f} | {strategy_rates[name]:,.0f} |")

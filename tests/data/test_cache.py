@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,3 +106,27 @@ def test_take_rows_views_ranges_and_gathers_to_disk(tmp_path):
     again = cache.take_rows(source, picked, folder=tmp_path)
     assert again.filename == gathered.filename
     assert cache.take_rows(source, np.array([], dtype=int)).shape == (0, 2)
+
+
+def test_splits_are_zero_copy_slices_unless_the_seed_changes(tmp_path, class_folder, cache_dir):
+    root = class_folder(tmp_path / "flat", {"a": 10, "b": 10})
+    first = load(root, validation_fraction=0.2, seed=1)
+    for split in first.splits.values():
+        assert Path(split.images.filename).name == "images.npy"  # a slice of the decoded rows
+    decode.stats.reset()
+    other_seed = load(root, validation_fraction=0.2, seed=2)
+    assert decode.stats.calls == 0  # same files and options: same entry, rows gathered
+    assert other_seed.info["cache"] == first.info["cache"]
+    assert Path(other_seed.split("test").images.filename).name.startswith("rows-")
+    for name, split in other_seed.splits.items():
+        expected = [np.asarray(Image.open(path).convert("RGB").resize((10, 10), Image.BOX))
+                    for path in split.paths[:3]]
+        assert np.array_equal(split.images[:3], np.stack(expected)), name
+
+
+def test_split_holding_bad_files_is_gathered_without_them(bad_folder, cache_dir):
+    dataset = load(bad_folder)
+    train, test = dataset.split("train"), dataset.split("test")
+    assert Path(train.images.filename).name.startswith("rows-")  # bad rows left out
+    assert Path(test.images.filename).name == "images.npy"
+    assert (train.images.reshape(len(train), -1).max(axis=1) > 0).all()  # no zero rows

@@ -140,7 +140,7 @@ def test_history_writer_rows_phase_offset_and_resume(tmp_path):
     rows = read_history(path)
     assert [(row["epoch"], row["phase"]) for row in rows] == [
         (1, "head"), (2, "head"), (3, "finetune"), (4, "finetune")]
-    assert rows[2]["val_loss"] == "" and np.isfinite(rows[3]["loss"])
+    assert np.isnan(rows[2]["val_loss"]) and np.isfinite(rows[3]["loss"])
     assert not list(path.parent.glob(".history.csv.*"))  # no temporary files left
 
 

@@ -5,12 +5,15 @@ A cache entry is one folder `<cache_dir>/<key>/` whose key is a SHA-256 of the l
 adding or removing a file (or changing image_size / color_mode / resize_mode) selects a new
 entry, and the entry it replaces for the same source folder is deleted. An entry holds:
 
-    images.npy    uint8 (num_files, height, width, channels), one row per listed file in
-                  listing order; rows of files that failed to decode are zeros.
-    digests.npy   uint8 (num_files, 16): BLAKE2b of each decoded row (dataset checksums).
-    meta.json     key, options, source and the reason for each bad row; written last, so an
+    images.npy    uint8 (num_files, height, width, channels), one row per listed file, rows
+                  ordered split by split (train, validation, test) as first requested, so each
+                  split is a contiguous slice; rows of files that failed to decode are zeros.
+    order.npy     int64 (num_files,): the listing index of the file in each row.
+    digests.npy   uint8 (num_files, 16): truncated SHA-256 of each decoded row (checksums).
+    meta.json     key, options, source and the reason for each bad file; written last, so an
                   entry without it is incomplete and is rebuilt.
-    rows-<hash>.npy  a split whose rows are not one contiguous range, gathered once.
+    rows-<hash>.npy  a split that is not one contiguous range of rows (a different seed, or a
+                  split holding bad files), gathered once from images.npy.
 
 Every file is written under a temporary name and renamed (`visionlab._io.atomic_path`), and
 loads return read-only memory maps, so datasets larger than RAM stream from disk.
@@ -33,7 +36,7 @@ from visionlab._io import atomic_path, read_json, write_json
 from visionlab.errors import DataError
 
 # Bump when the decoding itself changes (resampling, colour conversion …) to orphan old entries.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DIGEST_SIZE = 16
 # Rows copied per step when gathering from a memory map (bounded memory, sequential reads).
 GATHER_CHUNK_ROWS = 256
@@ -76,7 +79,8 @@ class DecodedArrays:
 
     Attributes:
         images: uint8 (num_files, height, width, channels); a read-only memmap when cached.
-        digests: uint8 (num_files, 16) BLAKE2b of each row.
+        digests: uint8 (num_files, 16) truncated SHA-256 of each row.
+        order: int64 (num_files,), the listing index of the file in each row.
         bad: listing index -> reason, for files that could not be decoded.
         folder: the cache entry folder, or None when nothing is cached.
         cache_hit: True when the rows came from an existing entry (nothing was decoded).
@@ -84,13 +88,20 @@ class DecodedArrays:
 
     images: np.ndarray
     digests: np.ndarray
+    order: np.ndarray
     bad: dict[int, str]
     folder: Path | None
     cache_hit: bool
 
+    def rows(self, listing_indices: np.ndarray) -> np.ndarray:
+        """Return the rows holding the files at `listing_indices`."""
+        row_of_file = np.empty_like(self.order)
+        row_of_file[self.order] = np.arange(self.order.size)
+        return row_of_file[np.asarray(listing_indices, dtype=np.int64)]
 
-# fill(images, digests) decodes into the writable arrays and returns {index: reason}.
-FillFunction = Callable[[np.ndarray, np.ndarray], dict[int, str]]
+
+# fill(images, digests, order) decodes file order[row] into each row; returns {file: reason}.
+FillFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], dict[int, str]]
 
 
 def load_or_build(
@@ -99,6 +110,7 @@ def load_or_build(
     shape: tuple[int, int, int, int],
     fill: FillFunction,
     meta: dict,
+    order: np.ndarray,
 ) -> DecodedArrays:
     """Return the cached entry `key`, or build it by calling `fill` on fresh memory maps.
 
@@ -106,8 +118,10 @@ def load_or_build(
         cache_dir: folder holding entries; None for `default_cache_dir()`.
         key: from `cache_key`.
         shape: (num_files, height, width, channels) of the images array.
-        fill: decodes into (images, digests) and returns {row index: reason} for bad rows.
+        fill: decodes file order[row] into each row of (images, digests); returns
+            {listing index: reason} for the files that failed.
         meta: JSON facts stored with the entry ("source" and "options" drive stale pruning).
+        order: listing index for each row of a new entry (an existing entry keeps its own).
     """
     root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     folder = root / key
@@ -116,9 +130,12 @@ def load_or_build(
         return cached
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        order = np.asarray(order, dtype=np.int64)
         with _new_array(folder / "images.npy", np.uint8, shape) as images, \
                 _new_array(folder / "digests.npy", np.uint8, (shape[0], DIGEST_SIZE)) as digests:
-            bad = fill(images, digests)
+            bad = fill(images, digests, order)
+        with _new_array(folder / "order.npy", np.int64, order.shape) as stored_order:
+            stored_order[0:] = order
         write_json(folder / "meta.json", {**meta, "key": key, "cache_version": CACHE_VERSION,
                                           "shape": list(shape),
                                           "bad": {str(index): reason
@@ -131,15 +148,18 @@ def load_or_build(
     _prune_stale(root, keep=key, source=meta.get("source"), options=meta.get("options"))
     images = np.load(folder / "images.npy", mmap_mode="r")
     digests = np.load(folder / "digests.npy", mmap_mode="r")
-    return DecodedArrays(images, digests, bad, folder, cache_hit=False)
+    return DecodedArrays(images, digests, order, bad, folder, cache_hit=False)
 
 
-def build_in_memory(shape: tuple[int, int, int, int], fill: FillFunction) -> DecodedArrays:
-    """Decode into in-memory arrays (no cache); same result shape as `load_or_build`."""
+def build_in_memory(
+    shape: tuple[int, int, int, int], fill: FillFunction, order: np.ndarray
+) -> DecodedArrays:
+    """Decode into in-memory arrays (no cache); same result as `load_or_build`."""
     images = np.zeros(shape, dtype=np.uint8)
     digests = np.zeros((shape[0], DIGEST_SIZE), dtype=np.uint8)
-    bad = fill(images, digests)
-    return DecodedArrays(images, digests, bad, folder=None, cache_hit=False)
+    order = np.asarray(order, dtype=np.int64)
+    bad = fill(images, digests, order)
+    return DecodedArrays(images, digests, order, bad, folder=None, cache_hit=False)
 
 
 def take_rows(source: np.ndarray, indices: np.ndarray, folder: Path | None = None) -> np.ndarray:
@@ -173,21 +193,53 @@ def take_rows(source: np.ndarray, indices: np.ndarray, folder: Path | None = Non
     return np.load(path, mmap_mode="r")
 
 
-def _gather(source: np.ndarray, indices: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _gather(source: np.ndarray, indices: np.ndarray, out: np.ndarray | RowWriter):
     for start in range(0, indices.size, GATHER_CHUNK_ROWS):
         stop = start + GATHER_CHUNK_ROWS
         out[start:stop] = source[indices[start:stop]]
     return out
 
 
+class RowWriter:
+    """Write rows of a new `.npy` file in any order, from any thread.
+
+    `os.pwrite` is used instead of a writable memmap: it skips a page fault per 4 KiB of a
+    fresh file (about 0.25 ms per 224x224 RGB image) and releases the GIL while copying.
+    Supports `writer[row] = array` and `writer[start:stop] = rows`.
+    """
+
+    def __init__(self, descriptor: int, offset: int, shape: tuple[int, ...], dtype: np.dtype):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self._descriptor = descriptor
+        self._offset = offset
+        self._row_bytes = int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __setitem__(self, index: int | slice, rows: np.ndarray) -> None:
+        start = (index.start or 0) if isinstance(index, slice) else int(index)
+        data = memoryview(np.ascontiguousarray(rows, dtype=self.dtype)).cast("B")
+        position = self._offset + start * self._row_bytes
+        while data:  # pwrite may write less than asked
+            written = os.pwrite(self._descriptor, data, position)
+            data, position = data[written:], position + written
+
+
 @contextlib.contextmanager
-def _new_array(path: Path, dtype: np.dtype | type, shape: tuple[int, ...]) -> Iterator[np.ndarray]:
-    """Yield a writable memmap under a temporary name; flush and rename it onto `path`."""
-    with atomic_path(path, suffix=".npy") as temporary:
-        array = np.lib.format.open_memmap(temporary, mode="w+", dtype=dtype, shape=shape)
-        yield array
-        array.flush()
-        del array
+def _new_array(path: Path, dtype: np.dtype | type, shape: tuple[int, ...]) -> Iterator[RowWriter]:
+    """Yield a `RowWriter` for a zero-filled `.npy` under a temporary name; fsync and rename."""
+    dtype = np.dtype(dtype)
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+              "shape": tuple(shape)}
+    with atomic_path(path, suffix=".npy") as temporary, open(temporary, "r+b") as handle:
+        np.lib.format.write_array_header_1_0(handle, header)
+        offset = handle.tell()
+        handle.truncate(offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize)
+        handle.flush()
+        yield RowWriter(handle.fileno(), offset, shape, dtype)
+        os.fsync(handle.fileno())
 
 
 def _load_entry(folder: Path, key: str, shape: tuple[int, ...]) -> DecodedArrays | None:
@@ -198,13 +250,15 @@ def _load_entry(folder: Path, key: str, shape: tuple[int, ...]) -> DecodedArrays
         meta = read_json(meta_path)
         images = np.load(folder / "images.npy", mmap_mode="r")
         digests = np.load(folder / "digests.npy", mmap_mode="r")
+        order = np.load(folder / "order.npy")
     except (OSError, ValueError):
         return None
     if (meta.get("key") != key or meta.get("cache_version") != CACHE_VERSION
-            or images.shape != tuple(shape) or digests.shape != (shape[0], DIGEST_SIZE)):
+            or images.shape != tuple(shape) or digests.shape != (shape[0], DIGEST_SIZE)
+            or order.shape != (shape[0],)):
         return None
     bad = {int(index): reason for index, reason in meta.get("bad", {}).items()}
-    return DecodedArrays(images, digests, bad, folder, cache_hit=True)
+    return DecodedArrays(images, digests, order, bad, folder, cache_hit=True)
 
 
 def _prune_stale(root: Path, keep: str, source: str | None, options: dict | None) -> None:

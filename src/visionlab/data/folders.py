@@ -12,8 +12,13 @@ reason (or, with strict=True, reported all at once as a DataError).
 Decoding runs on a thread pool: Pillow releases the GIL while decoding and resizing, and on
 the 2-core benchmark box threads beat processes (see BENCHMARKS.md, "Input pipeline").
 
+Splits carved by `validation_fraction` / `test_fraction` are drawn (stratified, seeded) over
+the listed image files before decoding, then undecodable files are dropped from them; so
+fixing or breaking one file never reshuffles the others. Decoded rows are stored split by
+split, so each split is a zero-copy slice of the cache's memory map.
+
 `ImageDataset.checksum` is a SHA-256 over the class names and, per split, its name, labels
-and the BLAKE2b digest of every decoded image, so it identifies the exact pixels trained on
+and the SHA-256 of every decoded image, so it identifies the exact pixels trained on
 (independent of file timestamps or where the folder lives).
 """
 
@@ -207,7 +212,12 @@ def load_image_folder(
             f"Image folder '{listing.root}' has train/ but no test/ folder; add test/<class>/ "
             "folders or set test_fraction > 0 to hold out part of train."
         )
-    decoded = _decode_listing(listing, size, color_mode, resize_mode, cache_dir, workers,
+    labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
+    split_indices, carved = _assign_splits(listing, labels, validation_fraction, test_fraction,
+                                           seed)
+    # Row order of a new cache entry: split by split, so each split is one contiguous slice.
+    order = np.concatenate(list(split_indices.values()))
+    decoded = _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers,
                               progress)
     skipped = [BadFile(str(listing.root / listing.files[index].relative_path), reason)
                for index, reason in sorted(decoded.bad.items())]
@@ -218,12 +228,13 @@ def load_image_folder(
             f"(strict=True):\n{lines}\nFix or delete them, or load with strict=False to skip "
             "them."
         )
-    labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
-    split_indices, carved = _assign_splits(listing, decoded.bad, labels, validation_fraction,
-                                           test_fraction, seed)
+    bad_files = np.fromiter(decoded.bad, dtype=np.int64, count=len(decoded.bad))
+    split_indices = {name: indices[~np.isin(indices, bad_files)]
+                     for name, indices in split_indices.items()}
+    split_rows = {name: decoded.rows(indices) for name, indices in split_indices.items()}
     splits = {
         name: Split(
-            images=cache.take_rows(decoded.images, indices, decoded.folder),
+            images=cache.take_rows(decoded.images, split_rows[name], decoded.folder),
             labels=labels[indices],
             paths=[str(listing.root / listing.files[index].relative_path) for index in indices],
         )
@@ -246,7 +257,8 @@ def load_image_folder(
     return ImageDataset(
         name=str(path), class_names=listing.class_names, splits=splits,
         source=str(listing.root.resolve()),
-        checksum=_checksum(listing.class_names, split_indices, labels, decoded.digests),
+        checksum=_checksum(listing.class_names, split_indices, split_rows, labels,
+                           decoded.digests),
         skipped=skipped, info=info,
     )
 
@@ -262,7 +274,7 @@ def decode_into(
     progress: bool = True,
     description: str = "Decoding images",
 ) -> dict[int, str]:
-    """Decode `paths[i]` into `images[i]` (and its BLAKE2b into `digests[i]`) on threads.
+    """Decode `paths[i]` into `images[i]` (and its truncated SHA-256 into `digests[i]`) on threads.
 
     Args:
         paths: image files.
@@ -287,7 +299,8 @@ def decode_into(
                 failures.append((index, error.reason))
                 continue
             images[index] = array
-            digest = hashlib.blake2b(array, digest_size=cache.DIGEST_SIZE).digest()
+            # SHA-256 (hardware-accelerated on x86) beats BLAKE2b here; 16 bytes are plenty.
+            digest = hashlib.sha256(array).digest()[:cache.DIGEST_SIZE]
             digests[index] = np.frombuffer(digest, dtype=np.uint8)
         return failures
 
@@ -313,31 +326,31 @@ def decode_into(
     return bad
 
 
-def _decode_listing(listing, size, color_mode, resize_mode, cache_dir, workers, progress):
-    paths = [str(listing.root / listed.relative_path) for listed in listing.files]
+def _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers, progress):
     channels = 1 if color_mode == "grayscale" else 3
-    shape = (len(paths), size[0], size[1], channels)
+    shape = (len(listing.files), size[0], size[1], channels)
 
-    def fill(images: np.ndarray, digests: np.ndarray) -> dict[int, str]:
-        return decode_into(paths, images, digests, size, color_mode, resize_mode, workers,
-                           progress, description=f"Decoding {listing.root.name or listing.root}")
+    def fill(images: np.ndarray, digests: np.ndarray, order: np.ndarray) -> dict[int, str]:
+        paths = [str(listing.root / listing.files[index].relative_path) for index in order]
+        bad_rows = decode_into(paths, images, digests, size, color_mode, resize_mode, workers,
+                               progress,
+                               description=f"Decoding {listing.root.name or listing.root}")
+        return {int(order[row]): reason for row, reason in bad_rows.items()}
 
     if cache_dir is False:
-        return cache.build_in_memory(shape, fill)
+        return cache.build_in_memory(shape, fill, order)
     key = cache.cache_key(((listed.relative_path, listed.size, listed.mtime_ns)
                            for listed in listing.files), size, color_mode, resize_mode)
     options = {"image_size": list(size), "color_mode": color_mode, "resize_mode": resize_mode}
     meta = {"source": str(listing.root.resolve()), "options": options}
     return cache.load_or_build(None if cache_dir in (None, True) else cache_dir, key, shape,
-                               fill, meta)
+                               fill, meta, order)
 
 
-def _assign_splits(listing, bad, labels, validation_fraction, test_fraction, seed):
-    """Return ({split: sorted listing indices}, {carved split: fraction}) over good files."""
-    good = np.array([index not in bad for index in range(len(listing.files))], dtype=bool)
+def _assign_splits(listing, labels, validation_fraction, test_fraction, seed):
+    """Return ({split: sorted listing indices}, {carved split: fraction}) over listed files."""
     split_of = np.array([listed.split for listed in listing.files])
-    indices = {name: np.flatnonzero(good & (split_of == name))
-               for name in (*SPLIT_ORDER, ALL)}
+    indices = {name: np.flatnonzero(split_of == name) for name in (*SPLIT_ORDER, ALL)}
     carved: dict[str, float] = {}
 
     def carve(source: str, fraction: float, target: str) -> None:
@@ -378,12 +391,12 @@ def _warn_empty_classes(listing: FolderListing, splits: dict[str, Split]) -> dic
     return empty
 
 
-def _checksum(class_names, split_indices, labels, digests) -> str:
+def _checksum(class_names, split_indices, split_rows, labels, digests) -> str:
     digest = hashlib.sha256("\n".join(class_names).encode())
     for name, indices in split_indices.items():
         digest.update(f"|{name}|{indices.size}|".encode())
         digest.update(np.ascontiguousarray(labels[indices]).tobytes())
-        digest.update(np.ascontiguousarray(digests[indices]).tobytes())
+        digest.update(np.ascontiguousarray(digests[split_rows[name]]).tobytes())
     return digest.hexdigest()
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tomllib
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from visionlab.errors import ConfigError
@@ -39,13 +39,13 @@ class DataConfig(_Section):
     """Where the images come from and how they are shaped and scaled."""
 
     dataset: str = "fashion_mnist"
-    data_path: Optional[str] = None
-    image_size: Optional[tuple[int, int]] = None
-    color_mode: Optional[Literal["rgb", "grayscale"]] = None
+    data_path: str | None = None
+    image_size: tuple[int, int] | None = None
+    color_mode: Literal["rgb", "grayscale"] | None = None
     resize_mode: Literal["squash", "crop", "pad"] = "squash"
     validation_split: float = Field(0.1, ge=0.0, lt=1.0)
     test_split: float = Field(0.2, ge=0.0, lt=1.0)
-    train_per_class: Optional[int] = Field(None, ge=1)
+    train_per_class: int | None = Field(None, ge=1)
     normalize: Literal["none", "rescale", "standardize"] = "rescale"
     strict: bool = False
 
@@ -82,20 +82,20 @@ class TrainConfig(_Section):
     learning_rate: float = Field(0.001, gt=0.0)
     momentum: float = Field(0.0, ge=0.0, lt=1.0)
     nesterov: bool = False
-    weight_decay: Optional[float] = Field(None, ge=0.0)
-    schedule: Union[str, dict[str, Any]] = "constant"
+    weight_decay: float | None = Field(None, ge=0.0)
+    schedule: str | dict[str, Any] = "constant"
     class_weight: Literal["none", "balanced"] = "none"
-    early_stopping: Optional[EarlyStoppingConfig] = None
+    early_stopping: EarlyStoppingConfig | None = None
     seed: int = 0
     deterministic: bool = True
-    jit_compile: Union[bool, Literal["auto"]] = "auto"
+    jit_compile: bool | Literal["auto"] = "auto"
     shuffle: bool = True
 
 
 class AugmentConfig(_Section):
     """Keras preprocessing-layer augmentation, active only while training."""
 
-    flip: Optional[Literal["horizontal", "vertical", "horizontal_and_vertical"]] = None
+    flip: Literal["horizontal", "vertical", "horizontal_and_vertical"] | None = None
     rotation: float = Field(0.0, ge=0.0, le=1.0)
     zoom: float = Field(0.0, ge=0.0, lt=1.0)
     translation: float = Field(0.0, ge=0.0, lt=1.0)
@@ -130,7 +130,7 @@ class TransferConfig(_Section):
     warmup_learning_rate: float = Field(1e-3, gt=0.0)
     finetune_epochs: int = Field(3, ge=0)
     finetune_learning_rate: float = Field(1e-5, gt=0.0)
-    unfreeze_top_layers: Optional[int] = Field(None, ge=0)
+    unfreeze_top_layers: int | None = Field(None, ge=0)
 
 
 class ExperimentConfig(_Section):
@@ -138,15 +138,15 @@ class ExperimentConfig(_Section):
 
     name: str = "experiment"
     description: str = ""
-    reference: Optional[ReferenceConfig] = None
+    reference: ReferenceConfig | None = None
     data: DataConfig = Field(default_factory=DataConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
-    transfer: Optional[TransferConfig] = None
+    transfer: TransferConfig | None = None
 
     @model_validator(mode="after")
-    def _check_combinations(self) -> "ExperimentConfig":
+    def _check_combinations(self) -> ExperimentConfig:
         if self.train.nesterov and self.train.optimizer != "sgd":
             raise ValueError("train.nesterov only applies to optimizer = 'sgd'")
         if self.train.weight_decay is not None and self.train.optimizer != "adamw":
@@ -179,8 +179,8 @@ def _drop_none(value: Any) -> Any:
 
 
 def load_config(
-    source: Union[str, os.PathLike[str], dict[str, Any], ExperimentConfig, None] = None,
-    overrides: Optional[list[str]] = None,
+    source: str | os.PathLike[str] | dict[str, Any] | ExperimentConfig | None = None,
+    overrides: list[str] | None = None,
 ) -> ExperimentConfig:
     """Resolve an experiment config from a TOML file, a recipe name, a dict or a config object.
 
@@ -212,11 +212,11 @@ def load_config(
     return validate_config(data, origin=origin)
 
 
-def _locate_source(source: Union[str, os.PathLike[str]]) -> tuple[Path, str]:
+def _locate_source(source: str | os.PathLike[str]) -> tuple[Path, str]:
     path = Path(source)
     if path.is_file():
         return path, str(path)
-    from visionlab.experiments.recipes import recipe_path, list_recipes
+    from visionlab.experiments.recipes import list_recipes, recipe_path
 
     recipe = recipe_path(str(source))
     if recipe is not None:
@@ -275,7 +275,7 @@ def _explain(item: dict[str, Any], data: dict[str, Any]) -> str:
     return f"'{key}': {item['msg']} (got {item.get('input')!r})"
 
 
-def _section_model(path: list[str]) -> Optional[type[BaseModel]]:
+def _section_model(path: list[str]) -> type[BaseModel] | None:
     model: type[BaseModel] = ExperimentConfig
     for part in path:
         field = model.model_fields.get(part)

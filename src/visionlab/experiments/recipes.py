@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 _RECIPE_PACKAGE = "visionlab.recipes"
 

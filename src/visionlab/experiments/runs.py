@@ -6,9 +6,7 @@ evaluation and prediction with the run's own preprocessing and class names.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import os
 import re
@@ -20,8 +18,7 @@ import numpy as np
 
 from visionlab import _io
 from visionlab.errors import RunError
-
-HISTORY_COLUMNS = ("epoch", "phase", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
+from visionlab.training.history import HISTORY_COLUMNS, format_history_csv, parse_history_csv  # noqa: F401  (re-exported for run readers)
 
 CONFIG_FILE = "config.toml"
 INFO_FILE = "run.json"
@@ -56,47 +53,6 @@ def new_run_dir(name: str, runs_dir: str | os.PathLike[str] | None = None) -> Pa
         except FileExistsError:
             counter += 1
             candidate = parent / f"{safe_name}-{stamp}-{counter}"
-
-
-def parse_history_csv(text: str) -> list[dict[str, Any]]:
-    """Parse history.csv text into rows; numeric cells become floats (empty -> NaN)."""
-    rows = []
-    for raw in csv.DictReader(io.StringIO(text)):
-        row: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key in ("phase",):
-                row[key] = value or ""
-                continue
-            try:
-                row[key] = float(value) if value not in ("", None) else math.nan
-            except ValueError:
-                row[key] = value
-        if "epoch" in row and not math.isnan(row["epoch"]):
-            row["epoch"] = int(row["epoch"])
-        rows.append(row)
-    return rows
-
-
-def format_history_csv(rows: list[dict[str, Any]]) -> str:
-    """Format history rows as CSV text with the standard columns first, then any extra metrics."""
-    extra = sorted({key for row in rows for key in row} - set(HISTORY_COLUMNS))
-    columns = [*HISTORY_COLUMNS, *extra]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _format_cell(row.get(key)) for key in columns})
-    return buffer.getvalue()
-
-
-def _format_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
-    if isinstance(value, np.generic):
-        return _format_cell(value.item())
-    return str(value)
 
 
 class Run:

@@ -225,7 +225,7 @@ def evaluate_split(model: keras.Model, split: Split, class_names: list[str], spe
     probabilities = np.asarray(model.predict(batches, verbose=0))
     metrics = classification_metrics(split.labels, probabilities, class_names)
     metrics["test_loss"] = cross_entropy(split.labels, probabilities, spec, len(class_names))
-    metrics["test_count"] = int(len(split))
+    metrics["test_count"] = len(split)
     metrics["_y_prob"] = probabilities
     return metrics
 

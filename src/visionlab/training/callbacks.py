@@ -9,8 +9,6 @@ Every callback resets its state in `on_train_begin`, so one instance can serve s
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import signal
 import threading
@@ -22,8 +20,7 @@ from typing import Any
 import keras
 
 from visionlab._io import write_text
-
-HISTORY_COLUMNS = ("epoch", "phase", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
+from visionlab.training.history import HISTORY_COLUMNS, format_history_csv, parse_history_csv  # noqa: F401
 
 
 def current_learning_rate(optimizer: Any) -> float:
@@ -123,19 +120,7 @@ def read_history(path: str | Path) -> list[dict[str, Any]]:
 
     Useful as `HistoryWriter(..., initial_rows=read_history(path))` when resuming.
     """
-    rows = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for raw in csv.DictReader(handle):
-            row: dict[str, Any] = {}
-            for key, value in raw.items():
-                if key == "phase" or value in ("", None):
-                    row[key] = value or ""
-                elif key == "epoch":
-                    row[key] = int(value)
-                else:
-                    row[key] = float(value)
-            rows.append(row)
-    return rows
+    return parse_history_csv(Path(path).read_text(encoding="utf-8"))
 
 
 class HistoryWriter(keras.callbacks.Callback):
@@ -169,8 +154,10 @@ class HistoryWriter(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
-        if "lr" not in logs and "learning_rate" in logs:
-            logs["lr"] = logs.pop("learning_rate")
+        if "learning_rate" in logs:
+            # Keras logs the optimizer's rate as learning_rate; history.csv calls it lr.
+            rate = logs.pop("learning_rate")
+            logs.setdefault("lr", rate)
         number = self.epoch_offset + epoch + 1
         row = {"epoch": number, "phase": self.phase}
         row.update({key: _plain(value) for key, value in logs.items()
@@ -181,13 +168,7 @@ class HistoryWriter(keras.callbacks.Callback):
         write_text(self.path, self._render())
 
     def _render(self) -> str:
-        extra = sorted({key for row in self.rows for key in row} - set(HISTORY_COLUMNS))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=[*HISTORY_COLUMNS, *extra], restval="",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.rows)
-        return buffer.getvalue()
+        return format_history_csv(self.rows)
 
 
 def _plain(value: Any) -> Any:
@@ -200,6 +181,8 @@ def _plain(value: Any) -> Any:
 def _format_logs(logs: Mapping[str, Any]) -> str:
     parts = []
     for key, value in logs.items():
+        if key == "learning_rate" and "lr" in logs:
+            continue  # Keras logs the rate as learning_rate; EpochTimer adds the same as lr
         if key == "seconds":
             parts.append(f"{float(value):.1f}s")
         elif key in ("lr", "learning_rate"):

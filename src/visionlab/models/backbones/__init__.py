@@ -15,7 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from visionlab.models.backbones.catalog import (
     BACKBONES,
@@ -25,8 +26,15 @@ from visionlab.models.backbones.catalog import (
 )
 from visionlab.models.registry import register_model
 
-__all__ = ["BACKBONES", "PREPROCESSING_MODES", "backbone_preprocessing", "get_backbone_spec",
-           "preprocessing_layer", "set_trainable", "BACKBONE_LAYER"]
+__all__ = [
+    "BACKBONES",
+    "BACKBONE_LAYER",
+    "PREPROCESSING_MODES",
+    "backbone_preprocessing",
+    "get_backbone_spec",
+    "preprocessing_layer",
+    "set_trainable",
+]
 
 BACKBONE_LAYER = "backbone"
 

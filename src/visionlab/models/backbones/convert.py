@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib.util
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,7 @@ def torch_weights_path() -> Path | None:
     spec = importlib.util.find_spec(TORCH_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "models" / TORCH_WEIGHTS_FILE
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / TORCH_WEIGHTS_FILE
     return path if path.is_file() else None
 
 

@@ -21,7 +21,8 @@ Layer names follow the PyTorch module names (see `convert.py`): `stem_conv`, `st
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import keras
 from keras import layers
@@ -61,7 +62,7 @@ def block_arguments(width_coefficient: float = 1.0, depth_coefficient: float = 1
     for stage, (repeats, kernel, stride, expand, filters_in, filters_out) in enumerate(
             LITE_STAGES):
         fixed = stage in (0, len(LITE_STAGES) - 1)
-        repeats = repeats if fixed else int(math.ceil(depth_coefficient * repeats))
+        repeats = repeats if fixed else math.ceil(depth_coefficient * repeats)
         filters_in = STEM_FILTERS if stage == 0 else round_filters(filters_in, width_coefficient)
         filters_out = round_filters(filters_out, width_coefficient)
         for repeat in range(repeats):

@@ -7,7 +7,8 @@ Model layout: `image` -> [`gray_to_rgb`] -> [`preprocessing`] -> `backbone` (a n
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import keras
 from keras import layers

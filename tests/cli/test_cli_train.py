@@ -1,0 +1,99 @@
+"""The train/evaluate/predict/runs/recipes/init commands through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from visionlab.cli.main import app
+
+pytestmark = pytest.mark.xdist_group("training")
+runner = CliRunner()
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    config = root / "digits.toml"
+    result = _invoke("init", str(config))
+    assert result.exit_code == 0, result.output
+    result = _invoke("train", str(config), "--runs-dir", str(root / "runs"), "--quiet",
+                     "--no-report", "--set", "data.dataset=digits", "--set", "model.name=mlp",
+                     "--set", "model.units=[16]", "--set", "model.batch_norm=false",
+                     "--set", "model.dropout=0.0", "--set", "train.epochs=2",
+                     "--set", "train.batch_size=32", "--set", "train.schedule='constant'",
+                     "--name", "cli-digits")
+    assert result.exit_code == 0, result.output
+    assert "test accuracy" in result.output
+    (run,) = (root / "runs").iterdir()
+    return run
+
+
+def test_train_writes_run_named_after_option(trained: Path):
+    assert trained.name.startswith("cli-digits-")
+    assert json.loads((trained / "run.json").read_text())["status"] == "completed"
+
+
+def test_runs_lists_the_run(trained: Path):
+    result = _invoke("runs", "--runs-dir", str(trained.parent))
+    assert result.exit_code == 0
+    assert "cli-digits" in result.output and "digits" in result.output
+
+
+def test_evaluate_prints_per_class_table(trained: Path):
+    result = _invoke("evaluate", str(trained))
+    assert result.exit_code == 0, result.output
+    assert "macro F1" in result.output and "precision" in result.output
+
+
+def test_predict_json_and_csv_report_bad_files(trained: Path, tmp_path: Path):
+    good = tmp_path / "seven.png"
+    Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(good)
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"")
+    result = _invoke("predict", str(trained), str(good), str(bad), "--json", "--top-k", "2")
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert len(payload[0]["top"]) == 2 and "error" in payload[1]
+    result = _invoke("predict", str(trained), str(good), "--csv")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "path,rank,class,probability,error" and len(lines) == 4
+
+
+def test_predict_plot_writes_a_figure(trained: Path, tmp_path: Path):
+    folder = tmp_path / "3"
+    folder.mkdir()
+    Image.fromarray(np.full((8, 8), 128, dtype=np.uint8)).save(folder / "x.png")
+    result = _invoke("predict", str(trained), str(folder / "x.png"), "--plot", str(tmp_path / "plots"))
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "plots").glob("*.png"))) == 1
+
+
+def test_bad_config_is_one_clear_error(tmp_path: Path):
+    result = _invoke("train", "mnist-codelab-cnn", "--set", "train.optimiser=sgd",
+                     "--runs-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "did you mean 'train.optimizer'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_recipes_lists_published_numbers():
+    result = _invoke("recipes")
+    assert result.exit_code == 0
+    assert "mnist-ablation-zeros-init" in result.output and "11.35%" in result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path):
+    path = tmp_path / "e.toml"
+    path.write_text("x")
+    assert _invoke("init", str(path)).exit_code == 2
+    assert path.read_text() == "x"
