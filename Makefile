@@ -54,9 +54,13 @@ datasets: $(VENV)/.stamp-base
 lint: setup-dev
 	@$(VENV)/bin/ruff check src tests benchmarks
 
+# Benchmarks (long; results go into BENCHMARKS.md). The photos for the pipeline benchmark come
+# from the data files of foolbox and scikit-image.
 bench: setup-dev datasets
+	@$(PIP) install scikit-image
 	@$(PY) benchmarks/pipeline.py
 	@$(PY) benchmarks/train_speed.py
+	@$(PY) benchmarks/reproduce.py --skip-done
 
 clean:
 	rm -rf $(VENV) runs explore .pytest_cache

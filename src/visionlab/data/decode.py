@@ -1,4 +1,8 @@
-"""Decode one image file with Pillow into a uint8 (height, width, channels) array.
+"""Decode image files with Pillow into uint8 (height, width, channels) arrays.
+
+`decode_image` decodes one file; `decode_into` decodes many on a thread pool (Pillow releases
+the GIL while decoding and resizing; see BENCHMARKS.md, "Input pipeline", for threads vs
+processes) straight into a preallocated array or cache file, with a Rich progress bar.
 
 Every way a file can fail (empty, truncated, corrupt, not an image, decompression bomb,
 unreadable) becomes a `BadImageError` whose message is a short per-file reason, so a folder
@@ -19,14 +23,17 @@ Conversions (documented once here, relied on everywhere):
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from visionlab.data.cache import DIGEST_SIZE
 from visionlab.errors import ConfigError, DataError
 
 COLOR_MODES = ("rgb", "grayscale")
@@ -38,6 +45,7 @@ IMAGE_EXTENSIONS = frozenset(
 # EXIF orientations 5..8 swap width and height.
 _TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}
 _EXIF_ORIENTATION_TAG = 0x0112
+_FILES_PER_TASK = 8  # files per thread-pool task: amortizes scheduling, keeps progress smooth
 
 
 class BadImageError(DataError):
@@ -253,3 +261,90 @@ def resize_image(image: Image.Image, size: tuple[int, int], resize_mode: str) ->
         return ImageOps.fit(image, (width, height), method=method)
     black = 0 if image.mode == "L" else (0, 0, 0)
     return ImageOps.pad(image, (width, height), method=method, color=black)
+
+
+def decode_into(
+    paths: list[str],
+    images: np.ndarray,
+    digests: np.ndarray,
+    image_size: tuple[int, int],
+    color_mode: str = "rgb",
+    resize_mode: str = "squash",
+    workers: int | None = None,
+    progress: bool = True,
+    description: str = "Decoding images",
+) -> dict[int, str]:
+    """Decode `paths[i]` into `images[i]` (and its truncated SHA-256 into `digests[i]`) on threads.
+
+    Args:
+        paths: image files.
+        images: writable uint8 (len(paths), height, width, channels) array, or a
+            `cache.RowWriter` of that shape; only `images[i] = array` is used.
+        digests: writable uint8 (len(paths), 16) array or `cache.RowWriter`.
+        image_size, color_mode, resize_mode: as in `decode_image`.
+        workers: threads. Defaults to the number of usable CPU cores.
+        progress: show a Rich progress bar. Defaults to True.
+        description: progress bar label. Defaults to "Decoding images".
+
+    Returns:
+        {index: reason} for the files that could not be decoded (their rows are untouched).
+    """
+    workers = workers or _usable_cores()
+
+    def decode_chunk(indices: range) -> list[tuple[int, str]]:
+        failures = []
+        for index in indices:
+            try:
+                array = decode_image(paths[index], image_size, color_mode, resize_mode)
+            except BadImageError as error:
+                failures.append((index, error.reason))
+                continue
+            images[index] = array
+            # SHA-256 (hardware-accelerated on x86) beats BLAKE2b here; 16 bytes are plenty.
+            digest = hashlib.sha256(array).digest()[:DIGEST_SIZE]
+            digests[index] = np.frombuffer(digest, dtype=np.uint8)
+        return failures
+
+    chunks = [range(start, min(start + _FILES_PER_TASK, len(paths)))
+              for start in range(0, len(paths), _FILES_PER_TASK)]
+    bad: dict[int, str] = {}
+    with _progress_bar(progress) as bar:
+        task = bar.add_task(description, total=len(paths))
+        if workers <= 1:
+            for chunk in chunks:
+                bad.update(decode_chunk(chunk))
+                bar.advance(task, len(chunk))
+            return bad
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
+            futures = {pool.submit(decode_chunk, chunk): len(chunk) for chunk in chunks}
+            try:
+                for future in as_completed(futures):
+                    bad.update(future.result())
+                    bar.advance(task, futures[future])
+            except BaseException:  # Ctrl-C: drop queued chunks instead of decoding them all
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    return bad
+
+
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS / Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _progress_bar(enabled: bool):
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), disable=not enabled)

@@ -9,8 +9,10 @@ Hidden files (".DS_Store", "._x.jpg") and files without an image extension are i
 image files that cannot be decoded are skipped and listed in `ImageDataset.skipped` with a
 reason (or, with strict=True, reported all at once as a DataError).
 
-Decoding runs on a thread pool: Pillow releases the GIL while decoding and resizing, and on
-the 2-core benchmark box threads beat processes (see BENCHMARKS.md, "Input pipeline").
+Decoding runs on a thread pool (`decode.decode_into`): Pillow releases the GIL while decoding
+and resizing, threads write straight into the cache file with no pickling, and nothing forks
+a process that already runs TensorFlow; processes were no faster on the 2-core benchmark box
+(see BENCHMARKS.md, "Input pipeline").
 
 Splits carved by `validation_fraction` / `test_fraction` are drawn (stratified, seeded) over
 the listed image files before decoding, then undecodable files are dropped from them; so
@@ -27,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,7 @@ import numpy as np
 
 from visionlab.data import cache
 from visionlab.data.dataset import BadFile, ImageDataset, Split
-from visionlab.data.decode import BadImageError, check_options, decode_image, is_image_file
+from visionlab.data.decode import check_options, decode_into, is_image_file
 from visionlab.data.splits import check_fraction, stratified_split
 from visionlab.errors import ConfigError, DataError
 
@@ -45,7 +46,6 @@ SPLIT_FOLDER_NAMES = {"train": "train", "validation": "validation", "valid": "va
 SPLIT_ORDER = ("train", "validation", "test")
 ALL = "all"  # the single split of a root of class folders, before carving
 _IGNORED_FOLDERS = {"__MACOSX"}
-_FILES_PER_TASK = 8
 
 
 @dataclass(frozen=True)
@@ -263,69 +263,6 @@ def load_image_folder(
     )
 
 
-def decode_into(
-    paths: list[str],
-    images: np.ndarray,
-    digests: np.ndarray,
-    image_size: tuple[int, int],
-    color_mode: str = "rgb",
-    resize_mode: str = "squash",
-    workers: int | None = None,
-    progress: bool = True,
-    description: str = "Decoding images",
-) -> dict[int, str]:
-    """Decode `paths[i]` into `images[i]` (and its truncated SHA-256 into `digests[i]`) on threads.
-
-    Args:
-        paths: image files.
-        images: writable uint8 (len(paths), height, width, channels) array or memmap.
-        digests: writable uint8 (len(paths), 16) array.
-        image_size, color_mode, resize_mode: as in `decode_image`.
-        workers: threads. Defaults to the number of usable CPU cores.
-        progress: show a Rich progress bar. Defaults to True.
-        description: progress bar label. Defaults to "Decoding images".
-
-    Returns:
-        {index: reason} for the files that could not be decoded (their rows are untouched).
-    """
-    workers = workers or _usable_cores()
-
-    def decode_chunk(indices: range) -> list[tuple[int, str]]:
-        failures = []
-        for index in indices:
-            try:
-                array = decode_image(paths[index], image_size, color_mode, resize_mode)
-            except BadImageError as error:
-                failures.append((index, error.reason))
-                continue
-            images[index] = array
-            # SHA-256 (hardware-accelerated on x86) beats BLAKE2b here; 16 bytes are plenty.
-            digest = hashlib.sha256(array).digest()[:cache.DIGEST_SIZE]
-            digests[index] = np.frombuffer(digest, dtype=np.uint8)
-        return failures
-
-    chunks = [range(start, min(start + _FILES_PER_TASK, len(paths)))
-              for start in range(0, len(paths), _FILES_PER_TASK)]
-    bad: dict[int, str] = {}
-    with _progress_bar(progress) as bar:
-        task = bar.add_task(description, total=len(paths))
-        if workers <= 1:
-            for chunk in chunks:
-                bad.update(decode_chunk(chunk))
-                bar.advance(task, len(chunk))
-            return bad
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
-            futures = {pool.submit(decode_chunk, chunk): len(chunk) for chunk in chunks}
-            try:
-                for future in as_completed(futures):
-                    bad.update(future.result())
-                    bar.advance(task, futures[future])
-            except BaseException:  # Ctrl-C: drop queued chunks instead of decoding them all
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    return bad
-
-
 def _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers, progress):
     channels = 1 if color_mode == "grayscale" else 3
     shape = (len(listing.files), size[0], size[1], channels)
@@ -432,26 +369,3 @@ def _walk_files(folder: Path) -> list[Path]:
         found.extend(Path(directory) / name for name in sorted(file_names)
                      if not name.startswith("."))
     return found
-
-
-def _usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS / Windows
-        return max(1, os.cpu_count() or 1)
-
-
-def _progress_bar(enabled: bool):
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), disable=not enabled)

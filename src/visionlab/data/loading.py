@@ -50,7 +50,7 @@ def load_dataset(
         cache_dir: where decoded folder arrays are cached; False disables the cache.
             Defaults to None (the default cache folder).
         download: download a missing built-in dataset. Defaults to True.
-        workers: decoding processes for folders. Defaults to None (automatic).
+        workers: decoding threads for folders. Defaults to None (automatic).
         progress: show progress bars. Defaults to True.
 
     Example:

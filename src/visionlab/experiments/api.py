@@ -17,7 +17,7 @@ import numpy as np
 
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.errors import DataError, RunError
-from visionlab.experiments import runs
+from visionlab.experiments import runs, transfer
 from visionlab.experiments.config import DataConfig, ExperimentConfig, load_config
 from visionlab.training.heads import OutputSpec, output_spec
 
@@ -43,23 +43,26 @@ def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> Image
     )
     if data.train_per_class:
         dataset = _subsample_per_class(dataset, data.train_per_class, seed)
+    if data.test_per_class and "test" in dataset.splits:
+        dataset = _subsample_per_class(dataset, data.test_per_class, seed, split_name="test")
     if data.validation_split > 0 and "validation" not in dataset.splits:
         dataset = split_validation(dataset, data.validation_split, seed)
     return dataset
 
 
-def _subsample_per_class(dataset: ImageDataset, per_class: int, seed: int) -> ImageDataset:
-    train = dataset.split("train")
+def _subsample_per_class(dataset: ImageDataset, per_class: int, seed: int,
+                         split_name: str = "train") -> ImageDataset:
+    split = dataset.split(split_name)
     rng = np.random.default_rng(seed)
     chosen = []
     for label in range(dataset.num_classes):
-        members = np.flatnonzero(train.labels == label)
+        members = np.flatnonzero(split.labels == label)
         chosen.append(rng.permutation(members)[:per_class])
     indices = np.sort(np.concatenate(chosen))
-    paths = [train.paths[i] for i in indices] if train.paths else None
+    paths = [split.paths[i] for i in indices] if split.paths else None
     splits = dict(dataset.splits)
-    splits["train"] = Split(np.asarray(train.images[indices]), train.labels[indices], paths)
-    info = {**dataset.info, "train_per_class": per_class}
+    splits[split_name] = Split(np.asarray(split.images[indices]), split.labels[indices], paths)
+    info = {**dataset.info, f"{split_name}_per_class": per_class}
     return ImageDataset(dataset.name, dataset.class_names, splits, dataset.source,
                         dataset.checksum, dataset.skipped, info)
 
@@ -70,8 +73,12 @@ def build_model(config: ExperimentConfig, dataset: ImageDataset, spec: OutputSpe
     from visionlab.training.fit import augmentation_layers, build_training_model, scaling_layers
 
     image_shape = dataset.image_shape
-    body = create_model(config.model.name, input_shape=image_shape, num_outputs=spec.num_outputs,
-                        output_activation=spec.activation, **config.model.arguments)
+    if config.transfer is not None or transfer.is_backbone(config.model.name):
+        body = transfer.build_transfer_body(config, image_shape, spec.num_outputs, spec.activation)
+    else:
+        body = create_model(config.model.name, input_shape=image_shape,
+                            num_outputs=spec.num_outputs, output_activation=spec.activation,
+                            **config.model.arguments)
     preprocessing = [
         *augmentation_layers(config.augment, config.train.seed),
         *scaling_layers(config.data.normalize, dataset.split("train").images),
@@ -103,6 +110,7 @@ def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
         image_shape=dataset.image_shape,
         in_memory_bytes=in_memory_bytes(*(split.images for split in dataset.splits.values())),
         normalize=config.data.normalize,
+        backbone_preprocessing=transfer.preprocessing_description(config),
     )
     return run_preflight(facts)
 
@@ -158,17 +166,21 @@ def train(
     from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
 
     resolved, dataset, spec, model, warnings = prepare_experiment(config, overrides, verbose)
-    steps_per_epoch = -(-len(dataset.split("train")) // resolved.train.batch_size)
-    schedule = get_schedule(resolved.train.schedule, base_lr=resolved.train.learning_rate,
-                            epochs=resolved.train.epochs, steps_per_epoch=steps_per_epoch)
-    learning_rate, schedule_callbacks = learning_rate_and_callbacks(schedule)
-    compile_model(model, resolved.train, spec, learning_rate)
+    if resolved.transfer is None:  # transfer phases compile per phase
+        steps_per_epoch = -(-len(dataset.split("train")) // resolved.train.batch_size)
+        schedule = get_schedule(resolved.train.schedule, base_lr=resolved.train.learning_rate,
+                                epochs=resolved.train.epochs, steps_per_epoch=steps_per_epoch)
+        learning_rate, schedule_callbacks = learning_rate_and_callbacks(schedule)
+        compile_model(model, resolved.train, spec, learning_rate)
 
     run_dir = runs.new_run_dir(name or resolved.name, runs_dir)
     job = TrainingJob(resolved, dataset, spec, run_dir, verbose=verbose)
     job.write_header(model, extra={"warnings": warnings, **(extra_info or {})})
     if verbose:
         _print_start(run_dir, dataset, model, warnings)
+    if resolved.transfer is not None:
+        rows = transfer.fit_transfer(job, model, [*_early_stopping(resolved), *(callbacks or [])])
+        return job.finish(model, rows, report=report)
     rows = job.fit(model, epochs=resolved.train.epochs,
                    extra_callbacks=[*schedule_callbacks, *_early_stopping(resolved),
                                     *(callbacks or [])])
@@ -213,7 +225,10 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
         from rich.console import Console
 
         Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
-                        f"{config.train.epochs}")
+                        f"{transfer.total_epochs(config)}")
+    if config.transfer is not None:
+        rows = transfer.resume_transfer(job, model, state, rows, _early_stopping(config))
+        return job.finish(model, rows, report=report)
     rows = job.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
                    history_rows=rows,
                    extra_callbacks=[*schedule_callbacks, *_early_stopping(config)])

@@ -46,6 +46,7 @@ class DataConfig(_Section):
     validation_split: float = Field(0.1, ge=0.0, lt=1.0)
     test_split: float = Field(0.2, ge=0.0, lt=1.0)
     train_per_class: int | None = Field(None, ge=1)
+    test_per_class: int | None = Field(None, ge=1)
     normalize: Literal["none", "rescale", "standardize"] = "rescale"
     strict: bool = False
 

@@ -1,0 +1,87 @@
+"""lr-find, augment-preview and weights through the CLI, on scikit-learn digits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from visionlab.cli.main import app
+from visionlab.evaluation.weights import weight_statistics
+from visionlab.experiments import api
+
+pytestmark = pytest.mark.xdist_group("training")
+runner = CliRunner()
+
+
+@pytest.fixture()
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "digits.toml"
+    path.write_text(
+        'name = "digits"\n[data]\ndataset = "digits"\n[model]\nname = "mlp"\nunits = [16]\n'
+        '[train]\nbatch_size = 32\nlearning_rate = 0.01\n'
+        '[augment]\nrotation = 0.1\nzoom = 0.1\n'
+    )
+    return path
+
+
+def test_lr_find_writes_plot_and_suggestion(config: Path, tmp_path: Path):
+    output = tmp_path / "lr"
+    result = runner.invoke(app, ["lr-find", str(config), "--steps", "40", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Suggested learning rate" in result.output
+    facts = json.loads((output / "lr_finder.json").read_text())
+    assert 1e-7 <= facts["suggested_lr"] <= 10
+    assert len(facts["learning_rates"]) == len(facts["losses"]) <= 40
+    assert (output / "lr_finder.png").stat().st_size > 5000
+
+
+def test_lr_find_per_epoch_variant(config: Path, tmp_path: Path):
+    output = tmp_path / "lr-epochs"
+    result = runner.invoke(app, ["lr-find", str(config), "--per-epoch", "--epochs", "4",
+                                 "--output", str(output), "--set", "train.learning_rate=0.001"])
+    assert result.exit_code == 0, result.output
+    facts = json.loads((output / "lr_finder.json").read_text())
+    assert facts["variant"] == "per_epoch"
+    np.testing.assert_allclose(facts["learning_rates"], [1e-3 * 10 ** (e / 20) for e in range(4)],
+                               rtol=1e-5)
+
+
+def test_augment_preview_of_one_image_keeps_original_first(config: Path, tmp_path: Path):
+    image = tmp_path / "one.png"
+    Image.fromarray(np.tile(np.arange(8, dtype=np.uint8) * 30, (8, 1))).save(image)
+    output = tmp_path / "preview.png"
+    result = runner.invoke(app, ["augment-preview", str(config), str(image), "-n", "6",
+                                 "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert Image.open(output).size[0] > 300
+
+
+def test_augment_preview_without_augmentation_says_how(tmp_path: Path):
+    path = tmp_path / "plain.toml"
+    path.write_text('[data]\ndataset = "digits"\n')
+    result = runner.invoke(app, ["augment-preview", str(path)])
+    assert result.exit_code == 2
+    assert "augment.rotation" in result.output
+
+
+def test_weights_finds_symmetric_units_after_zero_init(tmp_path: Path):
+    run = api.train({"data": {"dataset": "digits"},
+                     "model": {"name": "mlp", "units": [8], "kernel_initializer": "zeros"},
+                     "train": {"epochs": 1, "batch_size": 64, "optimizer": "sgd",
+                               "learning_rate": 0.01}},
+                     runs_dir=tmp_path, verbose=0, report=False)
+    rows = {row["weight"].split("/")[-1] + "@" + row["layer"]: row
+            for row in weight_statistics(run.load_model())}
+    hidden = next(row for key, row in rows.items() if key.startswith("kernel") and
+                  row["shape"] == [64, 8])
+    assert hidden["identical_columns"] == 7  # all 8 hidden units stayed identical
+    result = runner.invoke(app, ["weights", str(run.path)])
+    assert result.exit_code == 0, result.output
+    assert (run.path / "figures" / "weights.png").is_file()
+    result = runner.invoke(app, ["weights", str(run.path), "no_such_layer"])
+    assert result.exit_code == 2 and "Layers:" in result.output
