@@ -24,6 +24,7 @@ import importlib.util
 import multiprocessing
 import os
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -116,12 +117,12 @@ def decode_with(executor_kind: str, paths: list[str]) -> None:
             output[index] = array
 
 
-def visionlab_pass(root: Path, cache_dir: Path) -> int:
+def visionlab_pass(root: Path, cache_dir: Path, workers: int = WORKERS) -> int:
     from visionlab.data.folders import load_image_folder
     from visionlab.data.pipeline import ArrayBatches
 
     dataset = load_image_folder(root, image_size=IMAGE_SIZE, cache_dir=cache_dir,
-                                workers=WORKERS, progress=False)
+                                workers=workers, progress=False)
     seen = 0
     for split in dataset.splits.values():
         batches = ArrayBatches(split.images, split.labels, BATCH_SIZE, shuffle=True)
@@ -129,6 +130,12 @@ def visionlab_pass(root: Path, cache_dir: Path) -> int:
             images, _ = batches[index]
             seen += len(images)
     return seen
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far, all threads (TensorFlow's too)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def keras_pass(root: Path) -> int:
@@ -162,58 +169,73 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=1600)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", default="2,3,4",
+                        help="comma-separated decode thread counts for the cold pass")
+    parser.add_argument("--skip-strategies", action="store_true",
+                        help="skip the threads-vs-processes comparison")
     arguments = parser.parse_args()
     root = make_dataset(arguments.images)
     paths = sorted(str(path) for path in root.rglob("*.jpg"))
     # Decode strategies first, before TensorFlow's threads exist (fork is only safe then).
-    strategies = ("serial", "threads", "processes-fork", "processes-spawn")
+    strategies = () if arguments.skip_strategies else (
+        "serial", "threads", "processes-fork", "processes-spawn")
     strategy_seconds = {name: [] for name in strategies}
     for _ in range(arguments.repeats):
         for name in strategies:
             strategy_seconds[name].append(timed(lambda name=name: decode_with(name, paths)))
     info = machine()
     cache_dir = OUT / "cache"
-    seconds = {"visionlab cold": [], "visionlab cached": [], "keras": []}
-    cpu_seconds = {name: [] for name in seconds}  # all threads of this process: contention-proof
+    thread_counts = [int(count) for count in arguments.threads.split(",")]
+    passes = {}
+    for count in thread_counts:
+        passes[f"visionlab cold, {count} threads"] = (
+            lambda count=count: visionlab_pass(root, cache_dir, workers=count), True)
+    passes["visionlab cached"] = (lambda: visionlab_pass(root, cache_dir), False)
+    passes["keras"] = (lambda: keras_pass(root), False)
+    keras_pass(root)  # warm-up: TensorFlow's one-off start-up is not part of any pass
+    seconds = {name: [] for name in passes}
+    cpu = {name: [] for name in passes}  # all threads of this process: contention-proof
     counts = {}
-    passes = {"visionlab cold": lambda: visionlab_pass(root, cache_dir),
-              "visionlab cached": lambda: visionlab_pass(root, cache_dir),
-              "keras": lambda: keras_pass(root)}
     for _ in range(arguments.repeats):
-        shutil.rmtree(cache_dir, ignore_errors=True)  # the cold pass starts with no cache
-        for name, run_pass in passes.items():
-            start, start_cpu = time.perf_counter(), time.process_time()
+        for name, (run_pass, cold) in passes.items():
+            if cold:
+                shutil.rmtree(cache_dir, ignore_errors=True)  # the cold pass starts with no cache
+            start, start_cpu = time.perf_counter(), cpu_seconds()
             counts[name] = run_pass()
             seconds[name].append(time.perf_counter() - start)
-            cpu_seconds[name].append(time.process_time() - start_cpu)
+            cpu[name].append(cpu_seconds() - start_cpu)
     info["load_average_at_end"] = os.getloadavg()[0]
-    report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts)
+    report(arguments, info, paths, strategy_seconds, seconds, cpu, counts)
 
 
 def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts) -> None:
     from visionlab._io import write_json
 
-    medians = {name: statistics.median(values) for name, values in seconds.items()}
-    rates = {name: counts[name] / medians[name] for name in medians}
+    # Medians of per-repetition rates, so each ratio compares the same repetitions' numbers.
+    rates = {name: statistics.median(counts[name] / value for value in values)
+             for name, values in seconds.items()}
+    cpu_ms = {name: statistics.median(1000 * value / counts[name] for value in values)
+              for name, values in cpu_seconds.items()}
     strategy_rates = {name: len(paths) / statistics.median(values)
                       for name, values in strategy_seconds.items()}
     result = {"machine": info, "images": len(paths), "repeats": arguments.repeats,
               "seconds": seconds, "cpu_seconds": cpu_seconds, "images_per_second": rates,
-              "decode_strategy_seconds": strategy_seconds,
+              "cpu_ms_per_image": cpu_ms, "decode_strategy_seconds": strategy_seconds,
               "decode_strategy_images_per_second": strategy_rates}
     write_json(OUT / "pipeline.json", result)
     print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB float32 batches of {BATCH_SIZE}; "
           f"median of {arguments.repeats}; {info}")
-    print("\n| pipeline | median s | images/s | vs keras | CPU ms / image | cores used |\n"
+    print("\n| pipeline | images/s | vs keras | CPU ms / image | keras CPU / this | cores used |\n"
           "| --- | ---: | ---: | ---: | ---: | ---: |")
     for name in seconds:
-        cpu = statistics.median(cpu_seconds[name])
-        print(f"| {name} | {medians[name]:.2f} | {rates[name]:,.0f} | "
-              f"{rates[name] / rates['keras']:.2f}x | {1000 * cpu / counts[name]:.2f} | "
-              f"{cpu / medians[name]:.2f} |")
-    print(f"\n| decode strategy ({WORKERS} workers) | median s | images/s |\n| --- | ---: | ---: |")
-    for name, values in strategy_seconds.items():
-        print(f"| {name} | {statistics.median(values):.2f} | {strategy_rates[name]:,.0f} |")
+        cores = statistics.median(c / s for c, s in zip(cpu_seconds[name], seconds[name]))
+        print(f"| {name} | {rates[name]:,.0f} | {rates[name] / rates['keras']:.2f}x | "
+              f"{cpu_ms[name]:.2f} | {cpu_ms['keras'] / cpu_ms[name]:.2f}x | {cores:.2f} |")
+    if strategy_seconds:
+        print(f"\n| decode strategy ({WORKERS} workers) | median s | images/s |\n"
+              "| --- | ---: | ---: |")
+        for name, values in strategy_seconds.items():
+            print(f"| {name} | {statistics.median(values):.2f} | {strategy_rates[name]:,.0f} |")
 
 
 if __name__ == "__main__":

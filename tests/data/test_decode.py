@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from visionlab.data import decode
 from visionlab.data.decode import BadImageError, decode_image, is_image_file
@@ -134,3 +134,56 @@ def test_is_image_file():
     assert is_image_file("a/B.JPG") and is_image_file("x.webp")
     assert not is_image_file("a/.DS_Store") and not is_image_file("a/._x.jpg")
     assert not is_image_file("notes.txt")
+
+
+def test_draft_decodes_jpegs_at_the_smallest_scale_that_still_covers_the_target(tmp_path,
+                                                                              monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded_sizes = []
+    real_draft = JpegImagePlugin.JpegImageFile.draft
+
+    def recording_draft(self, mode, size):
+        result = real_draft(self, mode, size)
+        decoded_sizes.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", recording_draft)
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(np.full((512, 520, 3), 90, dtype=np.uint8)).save(path)
+    assert decode_image(path, (224, 224)).shape == (224, 224, 3)
+    assert decoded_sizes[-1] == (260, 256)  # 1/2 scale: 256 >= 224, 1/4 would be 128 < 224
+    decode_image(path, (300, 300))
+    assert decoded_sizes[-1] == (520, 512)  # 1/2 scale would be below 300: full size
+    # pad only needs the fitted content (here 100 x 98) to stay >= its drawn size: 1/4 scale.
+    decode_image(path, (100, 300), resize_mode="pad")
+    assert decoded_sizes[-1] == (130, 128)
+
+
+@pytest.mark.parametrize("resize_mode", ["crop", "pad"])
+def test_drafted_crop_and_pad_match_a_full_decode(tmp_path, resize_mode):
+    path = tmp_path / "large.jpg"
+    gradient = np.linspace(0, 255, 480, dtype=np.float64)
+    pixels = np.stack([np.tile(gradient, (400, 1))] * 3, axis=-1).astype(np.uint8)
+    Image.fromarray(pixels).save(path, quality=95)
+    fast = decode_image(path, (48, 40), resize_mode=resize_mode).astype(int)
+    full = Image.open(path).convert("RGB")
+    if resize_mode == "crop":
+        reference = ImageOps.fit(full, (40, 48), method=Image.BOX)
+    else:
+        reference = ImageOps.pad(full, (40, 48), method=Image.BOX, color=(0, 0, 0))
+    assert np.abs(fast - np.asarray(reference).astype(int)).mean() < 3
+
+
+def test_grayscale_jpeg_is_decoded_straight_to_luma(tmp_path):
+    path = tmp_path / "color.jpg"
+    Image.fromarray(noise_image(24, 32)).save(path, quality=95)
+    gray = decode_image(path, None, "grayscale")[:, :, 0].astype(int)
+    reference = np.asarray(Image.open(path).convert("L")).astype(int)
+    assert gray.shape == (24, 32)
+    # libjpeg's Y channel is the same ITU-R 601 luma, only without clipping RGB to 0..255 first.
+    assert np.abs(gray - reference).mean() < 0.5 and np.abs(gray - reference).max() <= 8
+
+
+def noise_image(height: int, width: int) -> np.ndarray:
+    return np.random.default_rng(7).integers(0, 256, (height, width, 3), dtype=np.uint8)

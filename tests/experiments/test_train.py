@@ -199,3 +199,17 @@ def test_public_api_exposes_the_library_functions():
 
     assert visionlab.train is api.train
     assert visionlab.load_run is load_run
+
+
+def test_report_failure_keeps_the_completed_run(tmp_path: Path, monkeypatch):
+    import visionlab.reports.html as html
+
+    def broken_report(*args, **kwargs):
+        raise ValueError("template bug")
+
+    monkeypatch.setattr(html, "build_report", broken_report)
+    with pytest.warns(RuntimeWarning, match="visionlab report"):
+        run = api.train(DIGITS, overrides=["train.epochs=1"], runs_dir=tmp_path, verbose=0)
+    assert run.status == "completed"
+    assert "template bug" in run.info["report_error"]
+    assert (run.path / "model.keras").is_file()

@@ -118,6 +118,12 @@ def write_fake_run(folder: Path, *, name: str = "shapes-cnn", seed: int = 0,
     return FakeRun(folder, test_images)
 
 
+@pytest.fixture(scope="session")
+def make_fake_run():
+    """The `write_fake_run` function, for tests that need several or differently shaped runs."""
+    return write_fake_run
+
+
 @pytest.fixture
 def fake_run(tmp_path: Path) -> FakeRun:
     """A completed 8-epoch run on four synthetic shape classes, with its test images."""

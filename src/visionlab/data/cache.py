@@ -36,7 +36,7 @@ from visionlab._io import atomic_path, read_json, write_json
 from visionlab.errors import DataError
 
 # Bump when the decoding itself changes (resampling, colour conversion …) to orphan old entries.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 DIGEST_SIZE = 16
 # Rows copied per step when gathering from a memory map (bounded memory, sequential reads).
 GATHER_CHUNK_ROWS = 256

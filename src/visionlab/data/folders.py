@@ -71,6 +71,11 @@ class FolderListing:
     empty_folders: list[str] = field(default_factory=list)
     ignored_files: int = 0
 
+    def full_path(self, index: int) -> str:
+        """Return the path of `files[index]` (root joined with its relative path)."""
+        relative_path = self.files[index].relative_path
+        return os.path.join(self.root, relative_path.replace("/", os.sep))
+
 
 def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
     """List the classes and image files of an image folder without decoding anything.
@@ -127,17 +132,16 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
         for label, class_name in enumerate(class_names):
             class_folder = split_folder / class_name
             found = 0
-            for file_path in _walk_files(class_folder):
-                if not is_image_file(file_path):
+            for full_path, relative_path in _walk_files(class_folder, root):
+                if not is_image_file(relative_path):
                     ignored += 1
                     continue
                 try:
-                    status = file_path.stat()
+                    status = os.stat(full_path)
                     size, mtime_ns = status.st_size, status.st_mtime_ns
                 except OSError:  # broken link: decoding reports it
                     size, mtime_ns = -1, 0
-                files.append(ListedFile(split_name, label, file_path.relative_to(root).as_posix(),
-                                        size, mtime_ns))
+                files.append(ListedFile(split_name, label, relative_path, size, mtime_ns))
                 found += 1
             if found == 0:
                 empty_folders.append(class_folder.relative_to(root).as_posix())
@@ -219,7 +223,7 @@ def load_image_folder(
     order = np.concatenate(list(split_indices.values()))
     decoded = _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers,
                               progress)
-    skipped = [BadFile(str(listing.root / listing.files[index].relative_path), reason)
+    skipped = [BadFile(listing.full_path(index), reason)
                for index, reason in sorted(decoded.bad.items())]
     if strict and skipped:
         lines = "\n".join(f"  {bad.path}: {bad.reason}" for bad in skipped)
@@ -236,7 +240,7 @@ def load_image_folder(
         name: Split(
             images=cache.take_rows(decoded.images, split_rows[name], decoded.folder),
             labels=labels[indices],
-            paths=[str(listing.root / listing.files[index].relative_path) for index in indices],
+            paths=[listing.full_path(index) for index in indices],
         )
         for name, indices in split_indices.items()
     }
@@ -268,7 +272,7 @@ def _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, wo
     shape = (len(listing.files), size[0], size[1], channels)
 
     def fill(images: np.ndarray, digests: np.ndarray, order: np.ndarray) -> dict[int, str]:
-        paths = [str(listing.root / listing.files[index].relative_path) for index in order]
+        paths = [listing.full_path(index) for index in order]
         bad_rows = decode_into(paths, images, digests, size, color_mode, resize_mode, workers,
                                progress,
                                description=f"Decoding {listing.root.name or listing.root}")
@@ -360,12 +364,16 @@ def _visible_folders(folder: Path) -> list[Path]:
                    and child.name not in _IGNORED_FOLDERS), key=lambda child: child.name)
 
 
-def _walk_files(folder: Path) -> list[Path]:
-    """Every visible file under `folder` (recursively), sorted; hidden folders are skipped."""
+def _walk_files(folder: Path, root: Path) -> list[tuple[str, str]]:
+    """(path, path relative to `root` with "/") of every visible file under `folder`, sorted.
+
+    Hidden folders are skipped. Plain strings, not `Path` objects: this runs once per file.
+    """
     found = []
     for directory, folder_names, file_names in os.walk(folder):
         folder_names[:] = sorted(name for name in folder_names
                                  if not name.startswith(".") and name not in _IGNORED_FOLDERS)
-        found.extend(Path(directory) / name for name in sorted(file_names)
-                     if not name.startswith("."))
+        prefix = Path(directory).relative_to(root).as_posix() + "/"
+        found.extend((os.path.join(directory, name), prefix + name)
+                     for name in sorted(file_names) if not name.startswith("."))
     return found

@@ -293,7 +293,8 @@ def _overfitting(curves: _Curves, lang: str) -> Finding | None:
                            best_val_loss=float(validation_loss[best]), final_val_loss=final,
                            val_loss_rise=float(rise))
             sentences.append(("diagnosis.overfitting.loss_rise", {
-                "epoch": curves.epoch(best), "best_loss": format_number(validation_loss[best], lang),
+                "epoch": curves.epoch(best),
+                "best_loss": format_number(validation_loss[best], lang),
                 "final_loss": format_number(final, lang), "rise": format_percent(rise, lang, 0),
                 "train_then": format_number(train_loss[best], lang),
                 "train_final": format_number(curves.last("loss"), lang)}))
@@ -370,17 +371,24 @@ def _plateau(curves: _Curves, lang: str) -> Finding | None:
     if waited < PLATEAU_PATIENCE:
         return None
     metric = "accuracy" if use_accuracy else "loss"
-    best_shown = (format_percent(best_value, lang) if use_accuracy
-                  else format_number(-best_value, lang))
+
+    def shown(value: float) -> str:
+        return format_percent(value, lang) if use_accuracy else format_number(-value, lang)
+
+    best_index = int(finite[np.argmax(values[finite])])
+    sign = 1.0 if use_accuracy else -1.0
     numbers = {"metric": f"val_{metric}", "epochs_without_improvement": waited,
-               "best": float(best_value if use_accuracy else -best_value),
-               "best_epoch": curves.epoch(int(last_improvement)), "min_delta": PLATEAU_MIN_DELTA}
+               "since_epoch": curves.epoch(int(last_improvement)),
+               "since_value": float(sign * best_value),
+               "best": float(sign * values[best_index]), "best_epoch": curves.epoch(best_index),
+               "min_delta": PLATEAU_MIN_DELTA}
     min_delta = (t("diagnosis.points", lang, value=format_points(PLATEAU_MIN_DELTA, lang))
                  if use_accuracy else format_percent(PLATEAU_MIN_DELTA, lang))
-    metric_name = t(f"diagnosis.metric.{metric}", lang)
     return _finding("plateau", "info", lang, numbers, [("diagnosis.plateau.message", {
-        "metric": metric_name, "min_delta": min_delta, "epochs": waited, "best": best_shown,
-        "best_epoch": numbers["best_epoch"]})],
+        "metric": t(f"diagnosis.metric.{metric}", lang), "min_delta": min_delta,
+        "since_epoch": numbers["since_epoch"], "since": shown(best_value),
+        "best": shown(values[best_index]), "best_epoch": numbers["best_epoch"],
+        "epochs": waited})],
         patience=SUGGESTED_PATIENCE, epochs=max(0, waited - SUGGESTED_PATIENCE))
 
 

@@ -136,44 +136,79 @@ def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
 
     A unit (a Dense neuron or a Conv filter) is dead when its output is 0 for every sampled
     image (and, for convolutions, every position). Layers counted: Dense/Conv layers with a
-    `relu` activation, and standalone `ReLU` / `Activation("relu")` layers, at the model's top
-    level (layers inside a nested backbone model are not inspected).
+    `relu` activation, and standalone `ReLU` / `Activation("relu")` layers, including those of
+    trainable nested models (named `inner_model/layer`; frozen backbones are skipped).
 
     Args:
-        model: a built Keras model.
+        model: a built Keras functional or Sequential model.
         sample_images: images as the model takes them, shape (N, H, W, C); uint8 is cast to
             float32.
 
     Example:
-        dead_unit_shares(run.load_model(), test_images[:512])  # {"dense": 0.37}
+        dead_unit_shares(run.load_model(), test_images[:512])  # {"mlp/dense": 0.37}
     """
     import keras
 
-    layers = [layer for layer in model.layers if _is_relu_layer(layer, keras)]
-    if not layers:
+    images = np.asarray(sample_images)
+    if len(images) == 0:
+        raise DataError("dead_unit_shares needs at least one sample image.")
+    plan = _probe_plan(model, keras, prefix="")
+    ever_active: dict[str, np.ndarray] = {}
+    if plan is None:
         return {}
+    for start in range(0, len(images), DEAD_UNITS_BATCH_SIZE):
+        batch = images[start:start + DEAD_UNITS_BATCH_SIZE].astype("float32")
+        _record_activity(plan, batch, keras, ever_active)
+    return {name: float(1.0 - active.mean()) for name, active in ever_active.items()}
+
+
+def _probe_plan(model: Any, keras: Any, prefix: str) -> tuple | None:
+    """(probe model, ReLU layer names, child plans): the probe outputs every ReLU layer's output,
+    then the input of every nested model, so nested models are probed on what they receive."""
+    relu_layers = [layer for layer in model.layers if _is_relu_layer(layer, keras)]
+    # A frozen nested model (a pretrained backbone) has no knob to turn: leave it out.
+    nested = [layer for layer in model.layers
+              if isinstance(layer, keras.Model) and layer.trainable]
+    if not relu_layers and not nested:
+        return None
     try:
-        probe = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in layers])
+        probe = keras.Model(inputs=model.inputs,
+                            outputs=[layer.output for layer in relu_layers]
+                            + [_called_on(layer) for layer in nested])
     except (AttributeError, ValueError) as error:
         raise ModelError(
             f"Cannot read the intermediate outputs of model '{model.name}' ({error}); "
             "dead units can only be measured on a built functional or Sequential model."
         ) from error
-    images = np.asarray(sample_images)
-    if len(images) == 0:
-        raise DataError("dead_unit_shares needs at least one sample image.")
-    ever_active = [None] * len(layers)
-    for start in range(0, len(images), DEAD_UNITS_BATCH_SIZE):
-        batch = images[start:start + DEAD_UNITS_BATCH_SIZE].astype("float32")
-        outputs = probe(batch, training=False)
-        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        for position, output in enumerate(outputs):
-            output = keras.ops.convert_to_numpy(output)
-            # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
-            active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
-            previous = ever_active[position]
-            ever_active[position] = active if previous is None else previous | active
-    return {layer.name: float(1.0 - active.mean()) for layer, active in zip(layers, ever_active)}
+    children = [_probe_plan(layer, keras, prefix=f"{prefix}{layer.name}/") for layer in nested]
+    return probe, [f"{prefix}{layer.name}" for layer in relu_layers], children
+
+
+def _called_on(nested_model: Any) -> Any:
+    """The outer-graph tensor a nested model was called on.
+
+    `nested_model.input` is the nested model's own input, not connected to the outer graph, and
+    Keras has no public accessor for the call's input, so read the first inbound node.
+    """
+    nodes = getattr(nested_model, "_inbound_nodes", None)
+    if not nodes or len(nodes[0].input_tensors) != 1:
+        raise ValueError(f"nested model '{nested_model.name}' is not called once on one input")
+    return nodes[0].input_tensors[0]
+
+
+def _record_activity(plan: tuple, batch: Any, keras: Any,
+                     ever_active: dict[str, np.ndarray]) -> None:
+    probe, names, children = plan
+    outputs = probe([batch], training=False)
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    for name, output in zip(names, outputs):
+        output = keras.ops.convert_to_numpy(output)
+        # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
+        active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
+        ever_active[name] = ever_active[name] | active if name in ever_active else active
+    for child, child_input in zip(children, outputs[len(names):]):
+        if child is not None:
+            _record_activity(child, child_input, keras, ever_active)
 
 
 def _is_relu_layer(layer: Any, keras: Any) -> bool:

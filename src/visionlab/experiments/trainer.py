@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +202,14 @@ class TrainingJob:
         )
         run = runs.Run(self.run_dir)
         if report:
-            write_report(run, test)
+            try:
+                write_report(run, test)
+            except Exception as error:  # noqa: BLE001 - the trained run must survive a report bug
+                message = (f"The report could not be written ({type(error).__name__}: {error}); "
+                           f"the run itself is complete. Retry with `visionlab report {self.run_dir}`.")
+                self.save_info(report_error=message)
+                warnings.warn(message, RuntimeWarning, stacklevel=2)
+                run = runs.Run(self.run_dir)
         return run
 
 

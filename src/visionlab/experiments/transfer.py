@@ -8,16 +8,13 @@ and applies the base's own preprocessing, so `data.normalize` must be "none" (pr
 `[transfer] strategy` decides which layers train, for how long and how fast; every phase writes
 into the same history.csv with its name in the `phase` column and continuous epoch numbers:
 
-| strategy          | phases                                                                 |
-| ----------------- | ---------------------------------------------------------------------- |
-| `head-only`       | "warmup": base frozen, `warmup_epochs` at `warmup_learning_rate`       |
-| `warmup-finetune` | "warmup", then "finetune": the top `unfreeze_top_layers` base layers   |
-|                   | (all when unset) train too, BatchNorm stays frozen, `finetune_epochs`  |
-|                   | at `finetune_learning_rate`                                            |
-| `full`            | "full": every non-BatchNorm layer trains from the start, `train.epochs` |
-|                   | at `train.learning_rate` with `train.schedule`                          |
-| `scratch`         | "scratch": the backbone architecture with random weights, every layer  |
-|                   | (BatchNorm included, in training mode) trains like `full`              |
+- `head-only`: "warmup", base frozen, `warmup_epochs` at `warmup_learning_rate`.
+- `warmup-finetune`: "warmup", then "finetune": the top `unfreeze_top_layers` base layers (all
+  when unset) train too, BatchNorm stays frozen, `finetune_epochs` at `finetune_learning_rate`.
+- `full`: "full", every non-BatchNorm layer trains, `train.epochs` at `train.learning_rate`
+  following `train.schedule`.
+- `scratch`: "scratch", the backbone architecture with random weights; every layer, BatchNorm
+  included (in training mode), trains like `full`.
 
 Example:
     [model]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from visionlab import _io
-from visionlab.errors import DataError
+from visionlab.errors import DataError, ModelError
 from visionlab.experiments.runs import (
     CONFIG_FILE,
     FIGURES_DIR,
@@ -89,7 +89,10 @@ def build_report(
         from visionlab.evaluation.interpretation import dead_unit_shares, random_sample_indices
 
         sample = random_sample_indices(len(test_images), DEAD_UNITS_SAMPLE, SAMPLE_SEED)
-        dead_units = dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
+        try:
+            dead_units = dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
+        except ModelError:
+            dead_units = None  # an architecture that cannot be probed: the rule is skipped
 
     images: dict[str, str] = {}
     if history:
@@ -109,6 +112,8 @@ def build_report(
         "info": info,
         "title": info.get("name") or run.name,
         "status": run.status,
+        "status_text": (i18n.t(f"status.{run.status}", lang)
+                        if f"status.{run.status}" in i18n.MESSAGES[lang] else run.status),
         "metrics": metrics,
         "findings": diagnose(history, metrics=metrics, class_names=class_names,
                              dead_units=dead_units, lang=lang),
@@ -309,3 +314,26 @@ def _format_time(value: Any) -> str:
         return dt.datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return str(value)
+
+
+def load_test_images(run: Run | str | os.PathLike[str]) -> np.ndarray:
+    """Load the test images a run was evaluated on, by preparing its dataset as configured.
+
+    Raises:
+        DataError: the data cannot be loaded, or changed since the run (checksum differs).
+    """
+    from visionlab.experiments.api import prepare_dataset
+
+    run = run if isinstance(run, Run) else Run(run)
+    config = run.config
+    dataset = prepare_dataset(config.data, config.train.seed, progress=False)
+    recorded = (run.info.get("dataset") or {}).get("checksum")
+    if recorded and recorded != dataset.checksum:
+        raise DataError(
+            f"The data of run '{run.path}' changed since it was trained (checksum "
+            f"{recorded[:12]}… became {dataset.checksum[:12]}…), so its test images cannot be "
+            "matched to its predictions. Restore the original files or use --no-images."
+        )
+    if "test" not in dataset.splits:
+        raise DataError(f"The dataset of run '{run.path}' has no test split; use --no-images.")
+    return np.asarray(dataset.split("test").images)

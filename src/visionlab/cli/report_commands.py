@@ -1,0 +1,68 @@
+"""`visionlab report RUN` (the HTML run report) and `visionlab compare RUN...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from visionlab.cli.errors import console, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `report` and `compare` commands to `app`."""
+    app.command("report")(report)
+    app.command("compare")(compare)
+
+
+def report(
+    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or vi.")] = "en",
+    images: Annotated[bool, typer.Option(
+        "--images/--no-images",
+        help="Reload the run's test data to draw the prediction grids.")] = True,
+    open_report: Annotated[bool, typer.Option(
+        "--open/--no-open", help="Open the report in the web browser.")] = False,
+) -> None:
+    """Write the run's self-contained report.html (diagnosis, curves, confusion matrix …)."""
+    with user_errors():
+        from visionlab.errors import DataError
+        from visionlab.experiments.runs import Run
+        from visionlab.reports.html import build_report, load_test_images
+        from visionlab.reports.i18n import check_language
+
+        check_language(lang)
+        loaded = Run(run)
+        test_images = None
+        if images and loaded.predictions is not None:
+            try:
+                test_images = load_test_images(loaded)
+            except DataError as error:
+                console.print(f"[yellow]Image grids skipped:[/] {error}", highlight=False,
+                              soft_wrap=True)
+        path = build_report(loaded, lang=lang, test_images=test_images)
+        console.print(f"Report written to {path} (figures in {path.parent / 'figures'})",
+                      highlight=False, soft_wrap=True)
+        if open_report:
+            import webbrowser
+
+            webbrowser.open(path.resolve().as_uri())
+
+
+def compare(
+    runs: Annotated[list[Path], typer.Argument(help="Two or more run folders.")],
+    metric: Annotated[str, typer.Option(
+        "--metric", help="History column to compare, e.g. val_accuracy or val_loss.")]
+        = "val_accuracy",
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Folder for compare.html and compare.png.")] = Path("comparison"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or vi.")] = "en",
+) -> None:
+    """Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."""
+    with user_errors():
+        from visionlab.experiments.compare import FIGURE_FILE, compare_runs
+
+        path = compare_runs(runs, metric=metric, output_dir=output, lang=lang)
+        console.print(f"Comparison written to {path} and {path.parent / FIGURE_FILE}",
+                      highlight=False, soft_wrap=True)

@@ -1,0 +1,104 @@
+"""Top losses, most-confused pairs, reproducible samples and dead ReLU units on tiny inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from visionlab.errors import DataError
+from visionlab.evaluation.interpretation import (
+    dead_unit_shares,
+    most_confused_pairs,
+    random_sample_indices,
+    top_losses,
+)
+
+
+def test_top_losses_returns_most_confident_mistakes_first():
+    y_true = np.array([0, 1, 2, 0, 1])
+    y_prob = np.array([
+        [0.9, 0.05, 0.05],   # right
+        [0.7, 0.2, 0.1],     # wrong, p(true)=0.2
+        [0.01, 0.98, 0.01],  # wrong, p(true)=0.01 -> the largest loss
+        [0.4, 0.5, 0.1],     # wrong, p(true)=0.4
+        [0.1, 0.8, 0.1],     # right
+    ])
+    mistakes = top_losses(y_true, y_prob, k=10)
+    assert [mistake.index for mistake in mistakes] == [2, 1, 3]
+    first = mistakes[0]
+    assert (first.actual, first.predicted) == (2, 1)
+    assert first.probability == pytest.approx(0.98)
+    assert first.loss == pytest.approx(-np.log(0.01))
+    assert [mistake.index for mistake in top_losses(y_true, y_prob, k=2)] == [2, 1]
+
+
+def test_top_losses_reads_one_sigmoid_unit_as_binary():
+    y_true = np.array([1, 0, 1, 0])
+    y_prob = np.array([[0.9], [0.95], [0.3], [0.1]])  # rows 1 and 2 are wrong
+    mistakes = top_losses(y_true, y_prob, k=5)
+    assert [mistake.index for mistake in mistakes] == [1, 2]
+    assert mistakes[0].predicted == 1 and mistakes[0].probability == pytest.approx(0.95)
+    assert mistakes[1].predicted == 0 and mistakes[1].probability == pytest.approx(0.7)
+
+
+def test_top_losses_rejects_mismatched_inputs():
+    with pytest.raises(DataError, match="3 labels but 2"):
+        top_losses(np.array([0, 1, 1]), np.array([[0.5, 0.5], [0.1, 0.9]]), k=1)
+    with pytest.raises(DataError, match="class indices 0..1"):
+        top_losses(np.array([0, 5]), np.array([[0.5, 0.5], [0.1, 0.9]]), k=1)
+
+
+def test_most_confused_pairs_sorted_and_without_zeros():
+    matrix = [[50, 3, 0],
+              [10, 40, 1],
+              [0, 0, 60]]
+    pairs = most_confused_pairs(matrix, ["shirt", "t-shirt", "bag"], k=5)
+    assert [(p.actual, p.predicted, p.count) for p in pairs] == [
+        ("t-shirt", "shirt", 10), ("shirt", "t-shirt", 3), ("t-shirt", "bag", 1)]
+    assert pairs[0].share == pytest.approx(10 / 51)
+    assert len(most_confused_pairs(matrix, ["a", "b", "c"], k=1)) == 1
+    with pytest.raises(DataError, match="one row and column per class"):
+        most_confused_pairs(matrix, ["a", "b"])
+
+
+def test_random_sample_indices_reproducible_distinct_sorted():
+    first = random_sample_indices(100, 10, seed=3)
+    assert np.array_equal(first, random_sample_indices(100, 10, seed=3))
+    assert not np.array_equal(first, random_sample_indices(100, 10, seed=4))
+    assert len(set(first.tolist())) == 10 and np.all(np.diff(first) > 0)
+    assert random_sample_indices(5, 10).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_dead_unit_shares_per_relu_layer():
+    import keras
+
+    inputs = keras.Input((6, 6, 1))
+    features = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    features = keras.layers.Flatten()(features)
+    hidden = keras.layers.Dense(5, activation="relu", name="hidden")(features)
+    linear = keras.layers.Dense(3, name="linear")(hidden)
+    activated = keras.layers.ReLU(name="relu")(linear)
+    outputs = keras.layers.Dense(2, activation="softmax", name="out")(activated)
+    model = keras.Model(inputs, outputs)
+    conv, dense, linear_layer = (model.get_layer(name) for name in ("conv", "hidden", "linear"))
+    # Zero kernels make every output equal its bias: negative bias -> the unit never fires.
+    conv.set_weights([np.zeros((3, 3, 1, 4)), np.array([-1.0, -1.0, 1.0, 1.0])])
+    dense.set_weights([np.zeros((64, 5)), np.array([-1.0, 1.0, 1.0, 1.0, 1.0])])
+    linear_layer.set_weights([np.zeros((5, 3)), np.array([-1.0, -1.0, -1.0])])
+    images = np.random.default_rng(0).integers(0, 255, size=(10, 6, 6, 1), dtype=np.uint8)
+    shares = dead_unit_shares(model, images)
+    assert shares == {"conv": pytest.approx(0.5), "hidden": pytest.approx(0.2),
+                      "relu": pytest.approx(1.0)}
+
+
+def test_dead_unit_shares_looks_inside_nested_models():
+    import keras
+
+    inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, activation="relu",
+                                                                    name="hidden")], name="mlp")
+    inputs = keras.Input((2, 2, 1))
+    outputs = inner(keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(inputs)))
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(outputs))
+    inner.get_layer("hidden").set_weights([np.zeros((4, 4)), np.array([-1.0, -1.0, -1.0, 1.0])])
+    images = np.full((3, 2, 2, 1), 200, dtype=np.uint8)
+    assert dead_unit_shares(model, images) == {"mlp/hidden": pytest.approx(0.75)}
