@@ -12,9 +12,13 @@ Measured, interleaved, `--repeats` times (median reported):
     visionlab cached      the same with the cache filled (no decoding)
     keras                 keras.utils.image_dataset_from_directory(image_size=(224, 224),
                           batch_size=32) iterated once
+Each pass records wall time and CPU time (getrusage user + system of the whole process, all
+threads, TensorFlow's included): on a shared machine the CPU ms per image is the fair figure.
+The cold pass runs once per thread count in --threads.
 
-Run: .venv/bin/python benchmarks/pipeline.py [--images 1600] [--repeats 3]
-Writes benchmarks/_out/pipeline.json and prints a Markdown table for BENCHMARKS.md.
+Run: .venv/bin/python benchmarks/pipeline.py [--images 1600] [--repeats 3] [--threads 2,3,4]
+     [--skip-strategies]
+Writes benchmarks/_out/pipeline.json and prints Markdown tables for BENCHMARKS.md.
 """
 
 from __future__ import annotations

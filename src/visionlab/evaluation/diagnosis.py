@@ -26,6 +26,7 @@ from visionlab.reports.i18n import (
     format_points,
     t,
 )
+from visionlab.training.history import history_column
 
 # Accuracies are fractions; gaps are differences of fractions (0.03 = 3 percentage points).
 OVERFITTING_GAP = 0.03             # final train - validation accuracy that counts as overfitting
@@ -138,9 +139,9 @@ class _Curves:
 
     def __init__(self, history: Sequence[Mapping[str, Any]]):
         self.length = len(history)
-        self.columns = {key: _column(history, key)
+        self.columns = {key: history_column(history, key)
                         for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr")}
-        epochs = _column(history, "epoch")
+        epochs = history_column(history, "epoch")
         # history.csv numbers epochs from 1; fall back to the row position when absent.
         self.epochs = np.where(np.isfinite(epochs), epochs, np.arange(1, self.length + 1))
 
@@ -156,16 +157,6 @@ class _Curves:
 
     def epoch(self, index: int) -> int:
         return int(self.epochs[index])
-
-
-def _column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
-    values = np.full(len(rows), np.nan)
-    for index, row in enumerate(rows):
-        try:
-            values[index] = float(row.get(key))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
-    return values
 
 
 def _finding(rule: str, severity: Severity, lang: str, numbers: dict[str, Any],

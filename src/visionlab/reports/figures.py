@@ -25,6 +25,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from visionlab._io import atomic_path
+from visionlab.training.history import history_column
 
 # Shared look: explicit sizes on every artist instead of rcParams, which are process-global.
 TITLE_SIZE = 12
@@ -180,15 +181,15 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
             val_accuracy, lr, seconds`; values may be numbers, numeric strings, empty or NaN
             (rows read back from `history.csv` work as they are).
     """
-    epochs = _column(history, "epoch")
+    epochs = history_column(history, "epoch")
     if np.isnan(epochs).all():
         epochs = np.arange(1, len(history) + 1, dtype=float)
-    learning_rates = _column(history, "lr")
+    learning_rates = history_column(history, "lr")
     has_learning_rate = bool(np.isfinite(learning_rates).any())
     figure = Figure(figsize=(13 if has_learning_rate else 9.5, 4.2), layout="constrained")
     panels = figure.subplots(1, 3 if has_learning_rate else 2, squeeze=False)[0]
     for axes, metric, title in ((panels[0], "accuracy", "Accuracy"), (panels[1], "loss", "Loss")):
-        train, validation = _column(history, metric), _column(history, f"val_{metric}")
+        train, validation = history_column(history, metric), history_column(history, f"val_{metric}")
         _plot_finite(axes, epochs, train, color=TRAIN_COLOR, label="train")
         _plot_finite(axes, epochs, validation, color=VALIDATION_COLOR, label="validation")
         axes.set_title(title, fontsize=TITLE_SIZE)
@@ -199,6 +200,8 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
         finite = learning_rates[np.isfinite(learning_rates) & (learning_rates > 0)]
         if len(finite) and finite.max() > 10 * finite.min():
             axes.set_yscale("log")
+        elif len(finite) and np.isclose(finite.max(), finite.min()):
+            axes.set_ylim(0, 1.5 * finite.max())  # a constant rate: show it against zero
         axes.set_title("Learning rate", fontsize=TITLE_SIZE)
         axes.set_ylabel("lr", fontsize=LABEL_SIZE)
     for axes in panels:
@@ -209,7 +212,7 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
         panels[0].text(0.5, 0.5, "no epochs recorded", transform=panels[0].transAxes,
                        ha="center", va="center", fontsize=LABEL_SIZE, color="gray")
     _mark_phases(panels, epochs, [str(row.get("phase") or "") for row in history])
-    validation_accuracy = _column(history, "val_accuracy")
+    validation_accuracy = history_column(history, "val_accuracy")
     if np.isfinite(validation_accuracy).any():
         best = int(np.nanargmax(validation_accuracy))
         best_epoch, best_value = epochs[best], validation_accuracy[best]
@@ -310,12 +313,12 @@ def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
     train_metric = metric[len("val_"):] if metric.startswith("val_") else None
     for index, (label, history) in enumerate(histories.items()):
         color = _series_color(index, len(histories) + len(bands))
-        epochs = _column(history, "epoch")
+        epochs = history_column(history, "epoch")
         if np.isnan(epochs).all():
             epochs = np.arange(1, len(history) + 1, dtype=float)
-        _plot_finite(axes, epochs, _column(history, metric), color=color, label=label)
+        _plot_finite(axes, epochs, history_column(history, metric), color=color, label=label)
         if train_metric:
-            _plot_finite(axes, epochs, _column(history, train_metric), color=color,
+            _plot_finite(axes, epochs, history_column(history, train_metric), color=color,
                          linestyle="--", alpha=0.6, marker=None, label=None)
     for index, (label, (mean, std)) in enumerate(bands.items(), start=len(histories)):
         color = _series_color(index, len(histories) + len(bands))
@@ -352,7 +355,7 @@ def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, A
         length = max(len(run) for run in runs)
         stacked = np.full((len(runs), length), np.nan)
         for row, run in enumerate(runs):
-            stacked[row, : len(run)] = _column(run, metric)
+            stacked[row, : len(run)] = history_column(run, metric)
         reached = np.isfinite(stacked).any(axis=0)
         mean, std = np.full(length, np.nan), np.full(length, np.nan)
         mean[reached] = np.nanmean(stacked[:, reached], axis=0)
@@ -447,17 +450,6 @@ def _show_image(axes: Axes, image: np.ndarray) -> None:
         axes.imshow(image[..., 0], cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     else:
         axes.imshow(image, interpolation="nearest")
-
-
-def _column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
-    """Return `key` of every row as floats; missing, empty or non-numeric values become NaN."""
-    values = np.full(len(rows), np.nan)
-    for index, row in enumerate(rows):
-        try:
-            values[index] = float(row.get(key))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
-    return values
 
 
 def _plot_finite(axes: Axes, x: np.ndarray, y: np.ndarray, *, color: Any, label: str | None,

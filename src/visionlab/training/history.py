@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,3 +55,14 @@ def _format_cell(value: Any) -> str:
     if isinstance(value, np.generic):
         return _format_cell(value.item())
     return str(value)
+
+
+def history_column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
+    """Return `key` of every row as floats; missing, empty or non-numeric values become NaN."""
+    values = np.full(len(rows), np.nan)
+    for index, row in enumerate(rows):
+        try:
+            values[index] = float(row.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    return values
