@@ -37,7 +37,8 @@ def measure(recipe: str, overrides: list[str], runs_dir: Path) -> dict:
     import visionlab
 
     started = time.perf_counter()
-    run = visionlab.train(recipe, overrides=overrides, runs_dir=runs_dir, verbose=1)
+    run = visionlab.train(recipe, overrides=overrides, runs_dir=runs_dir, verbose=1,
+                          report=False)
     wall_seconds = time.perf_counter() - started
     history = run.history
     best = run.best_epoch() or {}
@@ -63,7 +64,7 @@ def measure(recipe: str, overrides: list[str], runs_dir: Path) -> dict:
     }
 
 
-def render(rows: list[dict], overrides: list[str]) -> str:
+def render(rows: list[dict]) -> str:
     """Return the Markdown table (with the machine and versions) between the markers."""
     lines = [
         START,
@@ -84,7 +85,8 @@ def render(rows: list[dict], overrides: list[str]) -> str:
             "",
             f"{first['train_images']} training images (100 per class minus the validation "
             f"tenth), {first['test_images']} test images; one run per recipe (seed 0)"
-            + (f", overrides {' '.join(overrides)}" if overrides else "") + ". "
+            + (f", overrides {' '.join(first['overrides'])}" if first["overrides"] else "")
+            + ". "
             f"Machine: {env['cpu']}, {env['cpu_count']} cores shared with other jobs; "
             f"visionlab {env['visionlab']}, Keras {env['keras']}, {env['backend']} "
             f"{env['backend_version']}, Python {env['python']}. Wall time includes loading "
@@ -118,15 +120,18 @@ def main() -> int:
 
     from visionlab import _io
 
-    rows = []
+    # Rows are kept per recipe, so re-running one recipe updates its row only.
+    results = _io.read_json(RESULTS) if RESULTS.is_file() else {}
     for recipe in args.recipes:
         row = measure(recipe, args.overrides, args.runs_dir)
-        rows.append(row)
-        _io.write_json(RESULTS, {"overrides": args.overrides, "rows": rows})
+        results[recipe] = {**row, "overrides": args.overrides}
+        _io.write_json(RESULTS, results)
         print(f"{recipe}: epoch-1 val {row['epoch1_val_accuracy']:.3f}, best val "
               f"{row['best_val_accuracy']:.3f}, test {row['test_accuracy']:.4f}, "
               f"{row['wall_seconds']:.0f} s", flush=True)
-    write_doc(render(rows, args.overrides))
+        ordered = [results[name] for name in [*RECIPES, *sorted(set(results) - set(RECIPES))]
+                   if name in results]
+        write_doc(render(ordered))
     return 0
 
 

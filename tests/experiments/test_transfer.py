@@ -18,7 +18,12 @@ from visionlab.experiments import api
 from visionlab.experiments.config import validate_config
 from visionlab.experiments.runs import Run, list_runs
 from visionlab.experiments.trainer import TrainingInterrupted
-from visionlab.experiments.transfer import backbone_owner, plan_phases, total_epochs
+from visionlab.experiments.transfer import (
+    apply_phase_trainability,
+    backbone_owner,
+    plan_phases,
+    total_epochs,
+)
 
 pytestmark = pytest.mark.xdist_group("training")
 
@@ -216,27 +221,51 @@ BACKBONE = {
     "data": {"dataset": "digits", "image_size": [32, 32], "color_mode": "rgb",
              "train_per_class": 12, "validation_split": 0.2, "normalize": "none"},
     "model": {"name": "efficientnet_lite0", "weights": "random"},
-    "train": {"batch_size": 48, "learning_rate": 0.01, "epochs": 1, "jit_compile": False},
+    "train": {"batch_size": 48, "learning_rate": 0.01, "epochs": 1},
 }
 
 
-def test_registry_backbone_freezes_then_unfreezes_only_the_top_layers(tmp_path: Path):
-    snapshots = WeightSnapshots()
-    config = {**BACKBONE, "transfer": {"strategy": "warmup-finetune", "warmup_epochs": 1,
-                                       "finetune_epochs": 1, "unfreeze_top_layers": 2,
-                                       "finetune_learning_rate": 0.01}}
-    run = api.train(config, runs_dir=tmp_path, verbose=0, report=False, callbacks=[snapshots])
-    model = run.load_model()
+def _built(config: dict):
+    """Config, model (from `api.build_model`) and one real training batch of 16 images."""
+    from visionlab.training.heads import output_spec
+
+    config = validate_config(config)
+    dataset = api.prepare_dataset(config.data, config.train.seed, progress=False)
+    spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
+    train = dataset.split("train")
+    batch = (train.images[:16].astype("float32"), train.labels[:16])
+    return config, api.build_model(config, dataset, spec), batch
+
+
+def _eager_step(model, batch) -> set[str]:
+    """Train one eager step (tracing EfficientNet's gradient graph would take half a minute);
+    return the base weights it changed."""
+    # Adam: random weights under frozen (identity) BatchNorm pass only tiny gradients, and
+    # Adam's step does not shrink with them.
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
+                  run_eagerly=True)
+    before = _base_weights(model)
+    model.train_on_batch(*batch)
+    return _changed(before, _base_weights(model))
+
+
+def test_registry_backbone_freezes_then_unfreezes_only_the_top_layers():
+    config, model, batch = _built({**BACKBONE, "transfer": {
+        "strategy": "warmup-finetune", "unfreeze_top_layers": 2}})
     body = backbone_owner(model)
     assert body.get_layer("preprocessing").mode == "lite"  # inserted automatically
     assert tuple(model.inputs[0].shape[1:]) == (32, 32, 3)  # grayscale digits made RGB
-    warmup_begin, warmup_end, finetune_begin, finetune_end = snapshots.snapshots
-    assert _changed(warmup_begin, warmup_end) == set()
-    changed = _changed(finetune_begin, finetune_end)
-    # The top two weight layers of EfficientNet-Lite0: the 1x1 head conv and the last
-    # block's projection conv (neither has a bias); BatchNorm statistics stay put.
-    assert {path.split("/")[0] for path in changed} == {"head_conv", "block15_project_conv"}
-    assert not any("moving" in path or "bn" in path for path in changed)
+    warmup, finetune = plan_phases(config)
+    head = body.get_layer("predictions").bias
+    head_before = np.array(keras.ops.convert_to_numpy(head))
+    assert apply_phase_trainability(model, warmup) == []
+    assert _eager_step(model, batch) == set()  # frozen base, BatchNorm in inference mode
+    assert not np.array_equal(head_before, keras.ops.convert_to_numpy(head))
+    assert apply_phase_trainability(model, finetune) == ["block15_project_conv", "head_conv"]
+    changed = _eager_step(model, batch)
+    # The top two weight layers of EfficientNet-Lite0 (1x1 convolutions without bias) move;
+    # BatchNorm statistics and scales stay put.
+    assert changed == {"block15_project_conv/kernel", "head_conv/kernel"}
 
 
 def test_preflight_refuses_rescaled_pixels_for_a_registry_backbone(tmp_path: Path):
@@ -248,19 +277,8 @@ def test_preflight_refuses_rescaled_pixels_for_a_registry_backbone(tmp_path: Pat
 
 @pytest.mark.parametrize("strategy", ["scratch", "full"])
 def test_scratch_trains_batch_norm_and_full_keeps_it_frozen(strategy: str):
-    # One eager step is enough to see which weights move (tracing EfficientNet's gradient
-    # graph would cost half a minute).
-    from visionlab.training.heads import output_spec
-
-    config = validate_config({**BACKBONE, "transfer": {"strategy": strategy}})
-    dataset = api.prepare_dataset(config.data, config.train.seed, progress=False)
-    spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
-    model = api.build_model(config, dataset, spec)
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss=spec.loss, run_eagerly=True)
-    before = _base_weights(model)
-    train = dataset.split("train")
-    model.train_on_batch(train.images[:16].astype("float32"), train.labels[:16])
-    changed = _changed(before, _base_weights(model))
+    _, model, batch = _built({**BACKBONE, "transfer": {"strategy": strategy}})
+    changed = _eager_step(model, batch)
     batch_norm = {"stem_bn/moving_mean", "stem_bn/gamma", "head_bn/moving_variance"}
     base = backbone_owner(model).get_layer("backbone")
     frozen = {weight.path.split("/")[-1] for weight in base.non_trainable_weights}
@@ -268,10 +286,8 @@ def test_scratch_trains_batch_norm_and_full_keeps_it_frozen(strategy: str):
         assert {"stem_conv/kernel", "head_conv/kernel", "block0_dwconv/kernel"} <= changed
         assert batch_norm <= changed  # batch statistics and scale learn from scratch
         assert frozen == {"moving_mean", "moving_variance"}
+        assert base.get_layer("stem_bn").momentum == pytest.approx(0.9)  # tracks small data
     else:
-        # Random weights under frozen (identity) BatchNorm barely pass a gradient, which is
-        # why scratch lets BatchNorm learn; here only which weights may move is checked.
+        assert {"stem_conv/kernel", "head_conv/kernel", "block0_dwconv/kernel"} <= changed
         assert not batch_norm & changed  # pretrained statistics stay, inference mode
         assert frozen == {"gamma", "beta", "moving_mean", "moving_variance"}
-        assert {"stem_conv/kernel", "head_conv/kernel"} <= {
-            weight.path for weight in base.trainable_weights}
