@@ -63,7 +63,7 @@ def test_explore_default_output_folder(app, loader_calls, tmp_path, monkeypatch)
     result = CliRunner().invoke(app, ["explore", "data/my digits", "--seed", "3",
                                       "--samples-per-class", "2"])
     assert result.exit_code == 0, result.output
-    assert loader_calls == [("data/my digits", {"data_path": None, "image_size": 224, "seed": 3})]
+    assert loader_calls == [("data/my digits", {"data_path": None, "image_size": None, "seed": 3})]
     output = tmp_path / "explore" / "my_digits"
     assert sorted(item.name for item in output.iterdir()) == [
         "class_balance.png", "explore.json", "samples.png"]
@@ -79,7 +79,7 @@ def test_explore_output_and_options_are_passed(app, loader_calls, tmp_path):
                                       "--image-size", "32", "--output", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     spec, options = loader_calls[0]
-    assert spec == "mnist" and options["image_size"] == 32
+    assert spec == "mnist" and options["image_size"] == (32, 32)
     assert str(options["data_path"]) == str(tmp_path / "raw")
     assert (tmp_path / "out" / "samples.png").exists()
 

@@ -126,3 +126,21 @@ def test_render_explore_table_walks_the_dataset(tmp_path):
     assert "17 images in 2 splits" in text
     assert "3.00" in text and "12x8" in text
     assert "truncated file" in text
+
+
+def test_folder_explore_reports_original_sizes_and_modes(tmp_path):
+    from PIL import Image
+
+    from visionlab.data.folders import load_image_folder
+
+    for split, count in (("train", 3), ("test", 1)):
+        for name, mode, size in (("cat", "RGB", (40, 30)), ("dog", "L", (20, 20))):
+            folder = tmp_path / "photos" / split / name
+            folder.mkdir(parents=True)
+            for index in range(count):
+                Image.new(mode, size).save(folder / f"{index}.png")
+    dataset = load_image_folder(tmp_path / "photos", image_size=(16, 16), cache_dir=False,
+                                progress=False)
+    stats = explore_dataset(dataset, tmp_path / "out")
+    assert stats["image_sizes"] == {"source": "original files", "counts": {"40x30": 4, "20x20": 4}}
+    assert stats["color_modes"]["counts"] == {"RGB": 4, "L": 4}

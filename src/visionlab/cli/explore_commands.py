@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -25,8 +25,9 @@ def explore(
         "--output", "-o", help="Output folder. Defaults to explore/<dataset-name>/.")] = None,
     seed: Annotated[int, typer.Option(
         "--seed", help="Seed for the sample images and splits.")] = 0,
-    image_size: Annotated[int, typer.Option(
-        "--image-size", min=8, help="Side in pixels that folder images are resized to.")] = 224,
+    image_size: Annotated[Optional[int], typer.Option(
+        "--image-size", min=8,
+        help="Resize to this side in pixels (folders default to 224; built-ins keep their size).")] = None,
     samples_per_class: Annotated[int, typer.Option(
         "--samples-per-class", min=1, help="Sample images per class in samples.png.")] = 5,
 ) -> None:
@@ -35,7 +36,8 @@ def explore(
         from visionlab.data.explore import explore_dataset, render_explore_table
         from visionlab.data.loading import load_dataset
 
-        dataset = load_dataset(data, data_path=data_path, image_size=image_size, seed=seed)
+        size = (image_size, image_size) if image_size else None
+        dataset = load_dataset(data, data_path=data_path, image_size=size, seed=seed)
         output_dir = output if output is not None else Path("explore") / _folder_name(dataset.name)
         stats = explore_dataset(dataset, output_dir, samples_per_class=samples_per_class,
                                 seed=seed)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from visionlab._io import write_json
 from visionlab.data.dataset import ImageDataset
@@ -63,6 +64,7 @@ def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *
               for name, split in dataset.splits.items()}
     samples = _choose_samples(dataset.splits[sample_split].labels, dataset.num_classes,
                               samples_per_class, seed)
+    headers = _original_headers(dataset)
     stats: dict[str, Any] = {
         "name": dataset.name,
         "source": dataset.source,
@@ -75,8 +77,8 @@ def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *
                           "per_class": dict(zip(dataset.class_names, split_counts))}
                    for name, split_counts in counts.items()},
         **_imbalance(counts[sample_split], dataset.class_names, sample_split),
-        "image_sizes": _image_sizes(dataset),
-        "color_modes": _color_modes(dataset),
+        "image_sizes": _image_sizes(dataset, headers),
+        "color_modes": _color_modes(dataset, headers),
         "pixel_statistics": _pixel_statistics(dataset, sample_split, seed),
         "skipped": {
             "count": len(dataset.skipped),
@@ -200,10 +202,30 @@ def _imbalance(train_counts: list[int], class_names: list[str], split_name: str)
     }
 
 
-def _image_sizes(dataset: ImageDataset) -> dict[str, Any]:
-    original = dataset.info.get("original_sizes")
-    if original:
-        sizes = Counter(f"{int(width)}x{int(height)}" for width, height in original)
+def _original_headers(dataset: ImageDataset) -> tuple[list[tuple[int, int]], list[str]] | None:
+    """Sizes and modes of the source files, read from their headers only (no decoding).
+
+    Folder datasets carry `Split.paths`; array datasets (MNIST …) have no files to read.
+    """
+    if "original_sizes" in dataset.info:
+        return dataset.info["original_sizes"], dataset.info.get("original_modes", [])
+    paths = [path for split in dataset.splits.values() for path in (split.paths or [])]
+    if not paths:
+        return None
+    sizes, modes = [], []
+    for path in paths:
+        try:
+            with Image.open(path) as image:  # lazy: parses the header, decodes nothing
+                sizes.append(image.size)
+                modes.append(image.mode)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            continue  # changed since loading; the loader reports bad files itself
+    return sizes, modes
+
+
+def _image_sizes(dataset: ImageDataset, headers: Any) -> dict[str, Any]:
+    if headers and headers[0]:
+        sizes = Counter(f"{int(width)}x{int(height)}" for width, height in headers[0])
         return {"source": "original files", "counts": dict(sizes.most_common())}
     sizes: Counter[str] = Counter()
     for split in dataset.splits.values():
@@ -212,10 +234,9 @@ def _image_sizes(dataset: ImageDataset) -> dict[str, Any]:
     return {"source": "arrays", "counts": dict(sizes.most_common())}
 
 
-def _color_modes(dataset: ImageDataset) -> dict[str, Any]:
-    original = dataset.info.get("original_modes")
-    if original:
-        return {"source": "original files", "counts": dict(Counter(original).most_common())}
+def _color_modes(dataset: ImageDataset, headers: Any) -> dict[str, Any]:
+    if headers and headers[1]:
+        return {"source": "original files", "counts": dict(Counter(headers[1]).most_common())}
     modes: Counter[str] = Counter()
     for split in dataset.splits.values():
         channels = split.images.shape[-1]

@@ -168,7 +168,7 @@ class Run:
 
 def register_custom_objects() -> None:
     """Register visionlab's serializable Keras objects (layers, schedules) before loading."""
-    import visionlab.models  # noqa: F401  (importing registers the custom layers)
+    import visionlab.models.backbones.layers  # noqa: F401  (registers BackbonePreprocessing)
     from visionlab.training.schedules import register_serializables
 
     register_serializables()
