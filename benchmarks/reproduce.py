@@ -44,6 +44,15 @@ def _dataset_present(name: str) -> bool:
         return False
 
 
+def _diagnosis(run) -> list[str]:
+    """Names of the diagnosis rules that fire on the run (what the report says about it)."""
+    from visionlab.evaluation.diagnosis import diagnose
+
+    findings = diagnose(run.history, metrics=run.metrics, num_classes=len(run.class_names),
+                        class_names=run.class_names)
+    return [finding.rule for finding in findings]
+
+
 def _load_results() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
 
@@ -51,15 +60,15 @@ def _load_results() -> dict:
 def _render(results: dict) -> str:
     lines = [
         START,
-        "| recipe | tutorial | ours (test acc) | epochs run | best val acc | time | s/epoch |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| recipe | tutorial | ours (test acc) | epochs run | best val acc | time | s/epoch | diagnosis |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in [n for n in ORDER if n in results] + sorted(set(results) - set(ORDER)):
         r = results[name]
         lines.append(
             f"| `{name}` | {r['reference']:.2%} | **{r['test_accuracy']:.2%}** | {r['epochs']} | "
             f"{r['best_val_accuracy']:.2%} | {r['seconds'] / 60:.1f} min | "
-            f"{r['seconds'] / max(r['epochs'], 1):.1f} |"
+            f"{r['seconds'] / max(r['epochs'], 1):.1f} | {', '.join(r.get('diagnosis', []))} |"
         )
     first = next(iter(results.values()), None)
     if first:
@@ -90,6 +99,8 @@ def main() -> int:
     parser.add_argument("recipes", nargs="*", help="Recipes to run (default: all with data here).")
     parser.add_argument("--runs-dir", default=str(ROOT / "benchmarks" / "_out" / "runs"))
     parser.add_argument("--skip-done", action="store_true", help="Skip recipes already recorded.")
+    parser.add_argument("--refresh", action="store_true",
+                        help="Only recompute the diagnosis of recorded runs and rewrite the doc.")
     args = parser.parse_args()
 
     import visionlab
@@ -98,6 +109,12 @@ def main() -> int:
 
     names = args.recipes or ORDER
     results = _load_results()
+    if args.refresh:
+        for result in results.values():
+            result["diagnosis"] = _diagnosis(visionlab.load_run(result["run"]))
+        _io.write_json(RESULTS, results)
+        _write_doc(results)
+        return 0
     for name in names:
         if args.skip_done and name in results:
             continue
@@ -118,6 +135,7 @@ def main() -> int:
             "wall_seconds": elapsed,
             "run": str(run.path),
             "environment": run.info["environment"],
+            "diagnosis": _diagnosis(run),
         }
         _io.write_json(RESULTS, results)
         _write_doc(results)

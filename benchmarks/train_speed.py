@@ -161,7 +161,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--datasets", nargs="*", default=list(TARGETS))
+    parser.add_argument("--table", action="store_true", help="Print the table of saved results.")
     args = parser.parse_args()
+    if args.table:
+        print_table(json.loads(OUT.read_text()))
+        return 0
 
     import keras
 
@@ -179,11 +183,12 @@ def main() -> int:
                 outcome.update(dataset=dataset_name, contestant=contestant, repeat=repeat,
                                sgemm_gflops=gemm)
                 results["runs"].append(outcome)
+                if not results["machine"]:
+                    from visionlab.experiments.environment import environment_info
+
+                    results["machine"] = environment_info()
                 OUT.parent.mkdir(parents=True, exist_ok=True)
                 OUT.write_text(json.dumps(results, indent=2))
-    from visionlab.experiments.environment import environment_info
-
-    results["machine"] = environment_info()
     OUT.write_text(json.dumps(results, indent=2))
     print_table(results)
     return 0

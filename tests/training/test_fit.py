@@ -1,0 +1,71 @@
+"""Fit glue: input scaling, augmentation layers, optimizers, class weights, accuracy metrics."""
+
+import keras
+import numpy as np
+import pytest
+
+from visionlab.experiments.config import AugmentConfig, TrainConfig
+from visionlab.training.fit import (accuracy_metric, augmentation_layers, balanced_class_weight,
+                                    build_training_model, channel_statistics, make_optimizer,
+                                    scaling_layers)
+from visionlab.training.heads import output_spec
+
+
+def test_channel_statistics_match_numpy_in_chunks():
+    images = np.random.default_rng(0).integers(0, 256, size=(50, 4, 4, 3), dtype=np.uint8)
+    mean, variance = channel_statistics(images, chunk_size=7)
+    np.testing.assert_allclose(mean, images.reshape(-1, 3).mean(axis=0))
+    np.testing.assert_allclose(variance, images.reshape(-1, 3).var(axis=0), rtol=1e-9)
+
+
+def test_standardize_layer_gives_zero_mean_unit_variance():
+    images = np.random.default_rng(1).integers(0, 256, size=(64, 6, 6, 1), dtype=np.uint8)
+    (layer,) = scaling_layers("standardize", images)
+    out = keras.ops.convert_to_numpy(layer(images.astype("float32")))
+    assert abs(out.mean()) < 1e-4 and abs(out.std() - 1) < 1e-3
+    (rescale,) = scaling_layers("rescale", None)
+    assert float(keras.ops.convert_to_numpy(rescale(np.full((1, 1, 1, 1), 255.0)))[0, 0, 0, 0]) == 1
+    assert scaling_layers("none", None) == []
+
+
+def test_augmentation_layers_only_change_images_in_training():
+    layers = augmentation_layers(AugmentConfig(flip="horizontal", rotation=0.2, zoom=0.1,
+                                               translation=0.1, brightness=0.2, contrast=0.2), 0)
+    assert len(layers) == 6
+    body = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
+    model = build_training_model(body, image_shape=(8, 8, 1), preprocessing=layers)
+    batch = np.random.default_rng(2).uniform(0, 255, size=(4, 8, 8, 1)).astype("float32")
+    inference = keras.ops.convert_to_numpy(model(batch, training=False))
+    np.testing.assert_allclose(inference, keras.ops.convert_to_numpy(body(batch)), atol=1e-5)
+    assert augmentation_layers(AugmentConfig(), 0) == []
+
+
+@pytest.mark.parametrize("name, expected", [("sgd", keras.optimizers.SGD),
+                                            ("rmsprop", keras.optimizers.RMSprop),
+                                            ("adam", keras.optimizers.Adam),
+                                            ("adamw", keras.optimizers.AdamW)])
+def test_make_optimizer(name, expected):
+    optimizer = make_optimizer(TrainConfig(optimizer=name, learning_rate=0.05))
+    assert type(optimizer) is expected
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(0.05)
+
+
+def test_sgd_momentum_and_nesterov():
+    optimizer = make_optimizer(TrainConfig(optimizer="sgd", momentum=0.9, nesterov=True))
+    assert optimizer.momentum == pytest.approx(0.9) and optimizer.nesterov
+
+
+def test_balanced_class_weight_inverts_frequency():
+    labels = np.array([0] * 90 + [1] * 10)
+    weights = balanced_class_weight(labels, 3)
+    assert weights[1] / weights[0] == pytest.approx(9.0)
+    assert weights[2] == 1.0  # absent class keeps a neutral weight
+
+
+def test_accuracy_metric_follows_the_head():
+    assert isinstance(accuracy_metric(output_spec("binary_crossentropy", "auto", 2)),
+                      keras.metrics.BinaryAccuracy)
+    assert isinstance(accuracy_metric(output_spec("binary_crossentropy", "auto", 10)),
+                      keras.metrics.CategoricalAccuracy)
+    assert isinstance(accuracy_metric(output_spec("sparse_categorical_crossentropy", "auto", 10)),
+                      keras.metrics.SparseCategoricalAccuracy)
