@@ -25,15 +25,22 @@ ConfigSource = Union[str, os.PathLike, dict, ExperimentConfig, None]
 
 
 def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> ImageDataset:
-    """Load the configured dataset, carve a stratified validation split, subsample if asked."""
+    """Load the configured dataset, subsample if asked, carve a stratified validation split.
+
+    Built-in array datasets are resized (`data.image_size`, `data.color_mode`) after
+    subsampling, so 100 images per class of Fashion-MNIST at 96x96 resize 1,000 images, not
+    70,000. Folders are decoded at the target size directly.
+    """
     from visionlab.data.loading import load_dataset
+    from visionlab.data.registry import is_registered
     from visionlab.data.splits import split_validation
 
+    resize_later = is_registered(data.dataset) and (data.image_size or data.color_mode)
     dataset = load_dataset(
         data.dataset,
         data_path=data.data_path,
-        image_size=data.image_size,
-        color_mode=data.color_mode,
+        image_size=None if resize_later else data.image_size,
+        color_mode=None if resize_later else data.color_mode,
         resize_mode=data.resize_mode,
         validation_fraction=data.validation_split,
         test_fraction=data.test_split,
@@ -47,6 +54,11 @@ def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> Image
         dataset = _subsample_per_class(dataset, data.test_per_class, seed, split_name="test")
     if data.validation_split > 0 and "validation" not in dataset.splits:
         dataset = split_validation(dataset, data.validation_split, seed)
+    if resize_later:
+        from visionlab.data.transforms import conform
+
+        dataset = conform(dataset, image_size=data.image_size, color_mode=data.color_mode,
+                          resize_mode=data.resize_mode)
     return dataset
 
 

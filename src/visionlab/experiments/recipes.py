@@ -28,6 +28,9 @@ def recipe_path(name: str) -> Path | None:
 
 def recipe_table() -> list[dict[str, Any]]:
     """Return one row per recipe: name, description, dataset, model, and the published figure."""
+    from visionlab.experiments.config import load_config
+    from visionlab.experiments.transfer import total_epochs
+
     rows = []
     for name in list_recipes():
         data = tomllib.loads(recipe_path(name).read_text(encoding="utf-8"))  # type: ignore[union-attr]
@@ -37,7 +40,7 @@ def recipe_table() -> list[dict[str, Any]]:
             "description": data.get("description", ""),
             "dataset": data.get("data", {}).get("dataset", ""),
             "model": data.get("model", {}).get("name", ""),
-            "epochs": data.get("train", {}).get("epochs"),
+            "epochs": total_epochs(load_config(recipe_path(name))),
             "reference_metric": reference.get("metric"),
             "reference_value": reference.get("value"),
             "source": reference.get("source", ""),
