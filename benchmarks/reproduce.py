@@ -53,8 +53,8 @@ def _diagnosis(run) -> list[str]:
     return [finding.rule for finding in findings]
 
 
-def _load_results() -> dict:
-    return json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+def _load_results(path: Path = RESULTS) -> dict:
+    return json.loads(path.read_text()) if path.is_file() else {}
 
 
 def _render(results: dict) -> str:
@@ -98,6 +98,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("recipes", nargs="*", help="Recipes to run (default: all with data here).")
     parser.add_argument("--runs-dir", default=str(ROOT / "benchmarks" / "_out" / "runs"))
+    parser.add_argument("--results", default=str(RESULTS),
+                        help="JSON file of results (use another one for a parallel run).")
+    parser.add_argument("--merge", nargs="*", default=[],
+                        help="Other results files to merge in before rewriting the doc.")
     parser.add_argument("--skip-done", action="store_true", help="Skip recipes already recorded.")
     parser.add_argument("--refresh", action="store_true",
                         help="Only recompute the diagnosis of recorded runs and rewrite the doc.")
@@ -108,11 +112,14 @@ def main() -> int:
     from visionlab.experiments.config import load_config
 
     names = args.recipes or ORDER
-    results = _load_results()
+    results_path = Path(args.results)
+    results = _load_results(results_path)
+    for other in args.merge:
+        results.update(_load_results(Path(other)))
     if args.refresh:
         for result in results.values():
             result["diagnosis"] = _diagnosis(visionlab.load_run(result["run"]))
-        _io.write_json(RESULTS, results)
+        _io.write_json(results_path, results)
         _write_doc(results)
         return 0
     for name in names:
@@ -137,7 +144,7 @@ def main() -> int:
             "environment": run.info["environment"],
             "diagnosis": _diagnosis(run),
         }
-        _io.write_json(RESULTS, results)
+        _io.write_json(results_path, results)
         _write_doc(results)
         print(f"{name}: test {run.metrics['test_accuracy']:.4f} (tutorial {config.reference.value}) "
               f"in {elapsed:.0f}s", flush=True)

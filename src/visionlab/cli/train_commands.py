@@ -182,8 +182,9 @@ def recipes() -> None:
     from visionlab.experiments.recipes import recipe_table
 
     table = Table(title="Built-in recipes  (run one: visionlab train NAME)")
-    for column in ("recipe", "dataset", "model", "epochs", "published", "description"):
-        table.add_column(column, overflow="fold")
+    for column in ("recipe", "dataset", "model", "epochs", "published"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description", overflow="fold", ratio=1)
     for row in recipe_table():
         value = row["reference_value"]
         published = f"{value:.2%}" if isinstance(value, float) else "-"
