@@ -97,3 +97,14 @@ def test_init_refuses_to_overwrite(tmp_path: Path):
     path.write_text("x")
     assert _invoke("init", str(path)).exit_code == 2
     assert path.read_text() == "x"
+
+
+def test_weights_option_reaches_the_backbone_and_names_a_missing_file(tmp_path: Path):
+    missing = tmp_path / "mobilenet_v2_notop.h5"
+    result = _invoke("train", "mnist-codelab-cnn", "--runs-dir", str(tmp_path / "runs"),
+                     "--set", "data.dataset=digits", "--set", "data.image_size=[32, 32]",
+                     "--set", "data.color_mode=rgb", "--set", "data.normalize=none",
+                     "--set", "model={name='mobilenet_v2'}", "--weights", str(missing))
+    assert result.exit_code == 2, result.output
+    assert str(missing) in result.output.replace("\n", "")
+    assert "Traceback" not in result.output

@@ -46,6 +46,8 @@ def train(
     name: Optional[str] = typer.Option(None, "--name", help="Run name (folder prefix)."),
     resume: Optional[Path] = typer.Option(None, "--resume", help="Continue an interrupted run."),
     repeat: int = typer.Option(1, "--repeat", min=1, help="Train N times with seeds seed..seed+N-1."),
+    weights: Optional[Path] = typer.Option(None, "--weights",
+                                           help="Local pretrained weights file for the backbone."),
     runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
@@ -55,6 +57,7 @@ def train(
     from visionlab.experiments.trainer import TrainingInterrupted
 
     verbose = 0 if quiet else 1
+    overrides = list(set_) + ([f"model.weights='{weights}'"] if weights is not None else [])
     if config is None and resume is None:
         error_console.print("[red]error:[/] give a config file or recipe name, or --resume RUN. "
                             "See `visionlab recipes`.")
@@ -64,7 +67,7 @@ def train(
             if resume is not None:
                 finished = [api.resume(resume, verbose=verbose, report=not no_report)]
             else:
-                finished = api.train_repeated(config, overrides=list(set_), name=name,
+                finished = api.train_repeated(config, overrides=overrides, name=name,
                                               runs_dir=runs_dir, repeat=repeat, verbose=verbose,
                                               report=not no_report)
     except TrainingInterrupted as stop:
@@ -199,4 +202,4 @@ def demo(
 ) -> None:
     """Train the default recipe on real Fashion-MNIST for a couple of epochs and show the run."""
     train(config=recipe, set_=[f"train.epochs={epochs}"], name=f"demo-{recipe}", resume=None,
-          repeat=1, runs_dir=None, no_report=False, quiet=False)
+          repeat=1, weights=None, runs_dir=None, no_report=False, quiet=False)

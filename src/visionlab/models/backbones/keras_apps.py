@@ -74,8 +74,9 @@ def ensure_imagenet_weights(spec: BackboneSpec, input_shape: tuple[int, int, int
         raise ModelError(
             f"The ImageNet weights of backbone '{spec.name}' ({file_name}) are not in the "
             f"Keras cache and could not be downloaded from {origin} ({error}). Either "
-            f"download that file on a connected machine and pass weights=PATH (the local "
-            f".h5 file), or place it in {keras_cache_dir()}/ (Keras looks there as "
+            f"download that file on a connected machine and pass it with `visionlab train ... "
+            f"--weights PATH` (model.weights = PATH in a config, weights=PATH in Python), or "
+            f"place it in {keras_cache_dir()}/ (Keras looks there as "
             f"~/.keras/models/{file_name}); use weights='random' to train from scratch."
         ) from error
 
