@@ -11,7 +11,12 @@ import pytest
 from visionlab import _io
 from visionlab.errors import ConfigError, RunError
 from visionlab.experiments import runs
-from visionlab.experiments.compare import compare_runs, comparison_table, flatten_config
+from visionlab.experiments.compare import (
+    compare_runs,
+    comparison_figure,
+    comparison_table,
+    flatten_config,
+)
 
 
 def write_run(folder: Path, *, name: str, seed: int, learning_rate: float = 0.001,
@@ -107,6 +112,20 @@ def test_compare_in_vietnamese(seed_group_and_variant, tmp_path):
     text = compare_runs(seed_group_and_variant, output_dir=tmp_path, lang="vi").read_text(
         encoding="utf-8")
     assert "So sánh các lần chạy" in text and "91,00% ± 1,63%" in text
+
+
+def test_comparison_figure_follows_the_language(seed_group_and_variant):
+    grouped = comparison_table(seed_group_and_variant)
+    english = comparison_figure(grouped).axes[0]
+    assert english.get_title() == "val accuracy" and english.get_xlabel() == "epoch"
+    assert [line.get_label() for line in english.lines] == ["cnn-seed (n=3)", "cnn-lr (n=1)"]
+    axes = comparison_figure(grouped, lang="vi").axes[0]
+    assert axes.get_title() == "độ chính xác (kiểm định)"
+    assert axes.get_ylabel() == "độ chính xác (kiểm định)"
+    assert axes.yaxis.get_major_formatter().format_ticks([0.5]) == ["0,5"]
+    single = comparison_table(seed_group_and_variant[2:], metric="val_loss")
+    axes = comparison_figure(single, lang="vi").axes[0]
+    assert axes.get_title() == "loss (kiểm định) – nét đứt: loss trên tập huấn luyện"
 
 
 def test_compare_errors_name_the_fix(seed_group_and_variant, tmp_path):

@@ -10,7 +10,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from PIL import Image
 
-from visionlab.reports import figures
+from visionlab.errors import ConfigError
+from visionlab.reports import figures, i18n
 
 
 def _saved_png(figure: Figure, path, dpi: int = 60) -> Image.Image:
@@ -218,3 +219,76 @@ def test_histogram_one_subplot_per_entry(tmp_path):
     assert "n 200" in visible[0].get_xlabel()
     assert len(figure.axes) == 3 * math.ceil(len(values) / 3)
     _saved_png(figure, tmp_path / "histograms.png")
+
+
+def _legend_texts(axes) -> list[str]:
+    return [text.get_text() for text in axes.get_legend().get_texts()]
+
+
+def test_learning_curves_english_default_labels():
+    figure = figures.learning_curves_figure(_history())
+    assert [axes.get_title() for axes in figure.axes] == ["Accuracy", "Loss", "Learning rate"]
+    assert [axes.get_ylabel() for axes in figure.axes] == ["accuracy", "loss", "lr"]
+    assert {axes.get_xlabel() for axes in figure.axes} == {"epoch"}
+    assert _legend_texts(figure.axes[0]) == ["train", "validation", "best 0.9500 (epoch 6)"]
+    assert figure.axes[0].yaxis.get_major_formatter().format_ticks([0.5, 0.75]) == ["0.50", "0.75"]
+
+
+def test_learning_curves_in_vietnamese(tmp_path):
+    figure = figures.learning_curves_figure(_history(), lang="vi")
+    assert [axes.get_title() for axes in figure.axes] == [
+        "Độ chính xác", "Loss", "Tốc độ học (learning rate)"]
+    assert [axes.get_ylabel() for axes in figure.axes] == ["độ chính xác", "loss", "tốc độ học"]
+    assert {axes.get_xlabel() for axes in figure.axes} == {"epoch"}
+    assert _legend_texts(figure.axes[0]) == ["huấn luyện", "kiểm định", "tốt nhất 0,9500 (epoch 6)"]
+    assert _legend_texts(figure.axes[2]) == ["tốc độ học"]
+    # Decimal comma on linear axes; the log-scaled learning rate keeps its 10^n labels.
+    assert figure.axes[1].yaxis.get_major_formatter().format_ticks([0.5, 0.75]) == ["0,50", "0,75"]
+    assert figure.axes[2].get_yscale() == "log"
+    _saved_png(figure, tmp_path / "curves_vi.png")
+    empty = figures.learning_curves_figure([], lang="vi")
+    assert "chưa có epoch nào" in [text.get_text() for text in empty.axes[0].texts]
+
+
+def test_confusion_matrix_english_default_and_vietnamese(tmp_path):
+    matrix = np.array([[8, 2, 0], [1, 3, 0], [0, 0, 5]])
+    english = figures.confusion_matrix_figure(matrix, ["cat", "dog", "bird"])
+    assert english.axes[0].get_title() == "Confusion matrix: 84.2% correct of 19 images"
+    assert english.axes[1].get_ylabel() == "share of the actual class"
+    figure = figures.confusion_matrix_figure(matrix, ["mèo", "chó", "chim"], lang="vi")
+    axes, colorbar_axes = figure.axes
+    assert axes.get_title() == "Ma trận nhầm lẫn: đúng 84,2% trên 19 ảnh"
+    assert axes.get_xlabel() == "Lớp dự đoán" and axes.get_ylabel() == "Lớp thực tế"
+    assert colorbar_axes.get_ylabel() == "tỉ lệ trong lớp thực tế"
+    assert colorbar_axes.yaxis.get_major_formatter().format_ticks([0.0, 0.2]) == ["0,0", "0,2"]
+    cells = {text.get_position(): text.get_text() for text in axes.texts}
+    assert cells[(0, 0)] == "8\n80,0%" and cells[(0, 1)] == "1\n25,0%"
+    large = figures.confusion_matrix_figure(np.array([[1500, 0], [0, 700]]), ["a", "b"], lang="vi")
+    assert large.axes[0].get_title().endswith("trên 2.200 ảnh")  # Vietnamese thousands dot
+    _saved_png(figure, tmp_path / "confusion_vi.png")
+
+
+def test_overlay_and_mean_std_curves_in_vietnamese():
+    histories = {"cnn": _history(), "dense": _history(5)}
+    english = figures.overlay_curves_figure(histories).axes[0]
+    assert english.get_title() == "val accuracy (dashed: train accuracy)"
+    axes = figures.overlay_curves_figure(histories, lang="vi").axes[0]
+    assert axes.get_title() == (
+        "độ chính xác (kiểm định) – nét đứt: độ chính xác trên tập huấn luyện")
+    assert axes.get_ylabel() == "độ chính xác (kiểm định)" and axes.get_xlabel() == "epoch"
+    run = [{"epoch": epoch, "val_loss": 1.0 / epoch} for epoch in (1, 2, 3)]
+    bands = figures.mean_std_curves_figure({"cnn": [run, run]}, "val_loss", lang="vi").axes[0]
+    assert bands.get_title() == "loss (kiểm định)"
+    assert figures.metric_label("val_top5_rate", "vi") == "top5 rate (kiểm định)"
+    assert figures.metric_label("val_top5_rate") == "val top5 rate"
+    with pytest.raises(ConfigError, match="'fr'"):
+        figures.overlay_curves_figure(histories, lang="fr")
+
+
+def test_default_font_has_every_vietnamese_figure_glyph():
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties()))
+    text = "".join(value for key, value in i18n.MESSAGES["vi"].items() if key.startswith("figure."))
+    missing = sorted({char for char in text if font.get_char_index(ord(char)) == 0})
+    assert "ộ" in text and missing == []

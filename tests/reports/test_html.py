@@ -99,6 +99,11 @@ def test_vietnamese_report_and_missing_test_images(fake_run, tmp_path):
     assert len(parser.image_sources) == 2
     assert sorted(path.name for path in (tmp_path / "out" / "figures").iterdir()) == [
         "confusion_matrix.png", "learning_curves.png"]
+    # The figures are drawn in the report's language too: the same run in English differs.
+    build_report(fake_run.path, output=tmp_path / "en" / "report.html")
+    for name in ("confusion_matrix.png", "learning_curves.png"):
+        vietnamese = (tmp_path / "out" / "figures" / name).read_bytes()
+        assert vietnamese != (tmp_path / "en" / "figures" / name).read_bytes(), name
 
 
 def test_run_without_test_evaluation_still_renders(tmp_path, make_fake_run):

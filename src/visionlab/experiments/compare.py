@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import tomllib
@@ -23,6 +23,9 @@ import tomllib
 from visionlab import _io
 from visionlab.errors import ConfigError, RunError
 from visionlab.experiments.runs import CONFIG_FILE, Run
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Keys that differ between repeats of one experiment (they do not split a seed group).
 REPEAT_KEYS = ("name", "train.seed")
@@ -158,17 +161,29 @@ def compare_runs(runs: Sequence[Run | str | os.PathLike[str]], *, metric: str = 
     i18n.check_language(lang)
     comparison = comparison_table(runs, metric)
     output_dir = Path(output_dir)
-    if any(row.is_group for row in comparison.rows):
-        figure = figures.mean_std_curves_figure(
-            {row.label: [run.history for run in row.runs] for row in comparison.rows}, metric)
-    else:
-        figure = figures.overlay_curves_figure(
-            {row.label: row.runs[0].history for row in comparison.rows}, metric)
-    figure_path = figures.save_figure(figure, output_dir / FIGURE_FILE)
+    figure_path = figures.save_figure(comparison_figure(comparison, lang=lang),
+                                      output_dir / FIGURE_FILE)
     page = render_page("compare.html", lang, comparison=comparison,
                        figure=png_data_uri(figure_path),
                        percent_metric="accuracy" in metric)
     return _io.write_text(output_dir / HTML_FILE, page)
+
+
+def comparison_figure(comparison: Comparison, *, lang: str = "en") -> Figure:
+    """Draw the compared metric per epoch: one curve per run, or mean ± std bands for seed groups.
+
+    Args:
+        comparison: the table from `comparison_table`.
+        lang: language of the figure's title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
+    """
+    from visionlab.reports import figures
+
+    if any(row.is_group for row in comparison.rows):
+        return figures.mean_std_curves_figure(
+            {row.label: [run.history for run in row.runs] for row in comparison.rows},
+            comparison.metric, lang=lang)
+    return figures.overlay_curves_figure(
+        {row.label: row.runs[0].history for row in comparison.rows}, comparison.metric, lang=lang)
 
 
 def _flat_config(run: Run) -> dict[str, Any]:

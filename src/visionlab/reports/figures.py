@@ -2,7 +2,8 @@
 
 Each function builds a `matplotlib.figure.Figure` with the object API (no `pyplot` global state),
 so figures can be drawn from several threads and never open a window. `save_figure` writes one
-to PNG atomically.
+to PNG atomically. Figures embedded in reports take `lang` ("en" or "vi"): their titles, labels,
+legends and numbers (decimal comma in Vietnamese) come from `visionlab.reports.i18n`.
 
 Example:
     figure = learning_curves_figure(history_rows)
@@ -23,8 +24,10 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from visionlab._io import atomic_path
+from visionlab.reports import i18n
 from visionlab.training.history import history_column
 
 # Shared look: explicit sizes on every artist instead of rcParams, which are process-global.
@@ -173,14 +176,19 @@ def prediction_figure(image: np.ndarray, title: str, color: str = "black") -> Fi
     return figure
 
 
-def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
+def learning_curves_figure(history: Sequence[Mapping[str, Any]], *, lang: str = "en") -> Figure:
     """Draw accuracy, loss and learning rate per epoch, with phase boundaries and the best epoch.
 
     Args:
         history: one row per epoch with any of `epoch, phase, loss, accuracy, val_loss,
             val_accuracy, lr, seconds`; values may be numbers, numeric strings, empty or NaN
             (rows read back from `history.csv` work as they are).
+        lang: language of titles, labels and legends, `"en"` or `"vi"`. Defaults to `"en"`.
+
+    Example:
+        learning_curves_figure(run.history, lang="vi")  # "Độ chính xác", "huấn luyện", ...
     """
+    i18n.check_language(lang)
     epochs = history_column(history, "epoch")
     if np.isnan(epochs).all():
         epochs = np.arange(1, len(history) + 1, dtype=float)
@@ -188,28 +196,31 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
     has_learning_rate = bool(np.isfinite(learning_rates).any())
     figure = Figure(figsize=(13 if has_learning_rate else 9.5, 4.2), layout="constrained")
     panels = figure.subplots(1, 3 if has_learning_rate else 2, squeeze=False)[0]
-    for axes, metric, title in ((panels[0], "accuracy", "Accuracy"), (panels[1], "loss", "Loss")):
-        train, validation = history_column(history, metric), history_column(history, f"val_{metric}")
-        _plot_finite(axes, epochs, train, color=TRAIN_COLOR, label="train")
-        _plot_finite(axes, epochs, validation, color=VALIDATION_COLOR, label="validation")
-        axes.set_title(title, fontsize=TITLE_SIZE)
-        axes.set_ylabel(metric, fontsize=LABEL_SIZE)
+    for axes, metric in ((panels[0], "accuracy"), (panels[1], "loss")):
+        train = history_column(history, metric)
+        validation = history_column(history, f"val_{metric}")
+        _plot_finite(axes, epochs, train, color=TRAIN_COLOR, label=i18n.t("figure.train", lang))
+        _plot_finite(axes, epochs, validation, color=VALIDATION_COLOR,
+                     label=i18n.t("figure.validation", lang))
+        axes.set_title(i18n.t(f"figure.{metric}", lang), fontsize=TITLE_SIZE)
+        axes.set_ylabel(i18n.t(f"figure.metric.{metric}", lang), fontsize=LABEL_SIZE)
     if has_learning_rate:
         axes = panels[2]
-        _plot_finite(axes, epochs, learning_rates, color=LEARNING_RATE_COLOR, label="learning rate")
+        _plot_finite(axes, epochs, learning_rates, color=LEARNING_RATE_COLOR,
+                     label=i18n.t("figure.learning_rate_legend", lang))
         finite = learning_rates[np.isfinite(learning_rates) & (learning_rates > 0)]
         if len(finite) and finite.max() > 10 * finite.min():
             axes.set_yscale("log")
         elif len(finite) and np.isclose(finite.max(), finite.min()):
             axes.set_ylim(0, 1.5 * finite.max())  # a constant rate: show it against zero
-        axes.set_title("Learning rate", fontsize=TITLE_SIZE)
-        axes.set_ylabel("lr", fontsize=LABEL_SIZE)
+        axes.set_title(i18n.t("figure.learning_rate", lang), fontsize=TITLE_SIZE)
+        axes.set_ylabel(i18n.t("figure.metric.lr", lang), fontsize=LABEL_SIZE)
     for axes in panels:
-        axes.set_xlabel("epoch", fontsize=LABEL_SIZE)
-        _style(axes)
+        axes.set_xlabel(i18n.t("figure.epoch", lang), fontsize=LABEL_SIZE)
+        _style(axes, lang=lang)
         axes.xaxis.get_major_locator().set_params(integer=True)
     if len(history) == 0:
-        panels[0].text(0.5, 0.5, "no epochs recorded", transform=panels[0].transAxes,
+        panels[0].text(0.5, 0.5, i18n.t("figure.no_epochs", lang), transform=panels[0].transAxes,
                        ha="center", va="center", fontsize=LABEL_SIZE, color="gray")
     _mark_phases(panels, epochs, [str(row.get("phase") or "") for row in history])
     validation_accuracy = history_column(history, "val_accuracy")
@@ -218,7 +229,9 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
         best_epoch, best_value = epochs[best], validation_accuracy[best]
         panels[0].plot([best_epoch], [best_value], marker="*", markersize=15, color=BEST_COLOR,
                        linestyle="none", zorder=5, gid=BEST_EPOCH_GID,
-                       label=f"best {best_value:.4f} (epoch {best_epoch:g})")
+                       label=i18n.t("figure.best_epoch", lang,
+                                    value=i18n.format_decimal(best_value, lang, 4),
+                                    epoch=i18n.format_number(best_epoch, lang, 6)))
         panels[1].axvline(best_epoch, color=BEST_COLOR, linestyle=":", linewidth=1.2)
     for axes in panels:
         if axes.get_legend_handles_labels()[0]:
@@ -226,7 +239,8 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]]) -> Figure:
     return figure
 
 
-def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str]) -> Figure:
+def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str], *,
+                            lang: str = "en") -> Figure:
     """Draw a confusion matrix coloured by row share, each cell showing count and row percent.
 
     Rows are actual classes and columns predicted classes. Up to 25 classes a cell reads
@@ -235,7 +249,9 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str]) -> F
     Args:
         matrix: int array of shape (num_classes, num_classes); `matrix[actual, predicted]`.
         class_names: one display name per class.
+        lang: language of the title, labels and percentages, `"en"` or `"vi"`. Defaults to `"en"`.
     """
+    i18n.check_language(lang)
     matrix = np.asarray(matrix)
     num_classes = len(class_names)
     if matrix.ndim != 2 or matrix.shape != (num_classes, num_classes) or num_classes == 0:
@@ -255,8 +271,9 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str]) -> F
     axes = figure.add_subplot()
     image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, interpolation="nearest")
     colorbar = figure.colorbar(image, ax=axes, fraction=0.046, pad=0.02, shrink=0.8)
-    colorbar.set_label("share of the actual class", fontsize=LABEL_SIZE)
+    colorbar.set_label(i18n.t("figure.share_of_actual", lang), fontsize=LABEL_SIZE)
     colorbar.ax.tick_params(labelsize=TICK_SIZE)
+    _localize_ticks(colorbar.ax, lang)
     show_percent = num_classes <= 25
     for actual in range(num_classes):
         for predicted in range(num_classes):
@@ -267,7 +284,8 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str]) -> F
                 text, color = "0", "#b0b0b0"
             else:
                 share = shares[actual, predicted]
-                text = f"{count}\n{share:.1%}" if show_percent else f"{count}"
+                text = (f"{count}\n{i18n.format_percent(share, lang, 1)}" if show_percent
+                        else f"{count}")
                 color = "white" if share > 0.55 else "#1a1a1a"
             axes.text(predicted, actual, text, ha="center", va="center", fontsize=font_size,
                       color=color, linespacing=1.15)
@@ -277,21 +295,23 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str]) -> F
                     ha="right" if num_classes <= 25 else "center",
                     rotation_mode="anchor" if num_classes <= 25 else "default", fontsize=tick_size)
     axes.set_yticks(np.arange(num_classes), names, fontsize=tick_size)
-    axes.set_xlabel("Predicted class", fontsize=LABEL_SIZE + 1)
-    axes.set_ylabel("Actual class", fontsize=LABEL_SIZE + 1)
+    axes.set_xlabel(i18n.t("figure.predicted_class", lang), fontsize=LABEL_SIZE + 1)
+    axes.set_ylabel(i18n.t("figure.actual_class", lang), fontsize=LABEL_SIZE + 1)
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
     total = int(matrix.sum())
     accuracy = np.trace(matrix) / total if total else float("nan")
-    axes.set_title(f"Confusion matrix: {accuracy:.1%} correct of {total:,} images",
-                   fontsize=TITLE_SIZE)
+    axes.set_title(i18n.t("figure.confusion_title", lang,
+                          accuracy=i18n.format_percent(accuracy, lang, 1),
+                          total=i18n.format_count(total, lang)), fontsize=TITLE_SIZE)
     return figure
 
 
 def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
                           metric: str = "val_accuracy",
-                          bands: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> Figure:
+                          bands: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                          *, lang: str = "en") -> Figure:
     """Draw one metric per epoch for several runs on shared axes, to compare experiments.
 
     When `metric` starts with `val_`, the matching training metric is drawn dashed in the same
@@ -301,10 +321,12 @@ def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
         histories: run label -> history rows (as for `learning_curves_figure`).
         metric: history column to draw. Defaults to `"val_accuracy"`.
         bands: label -> (mean, std) arrays indexed by epoch (epoch 1 first). Defaults to none.
+        lang: language of the title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
 
     Example:
         overlay_curves_figure({"cnn": cnn_rows, "dense": dense_rows}, metric="val_loss")
     """
+    i18n.check_language(lang)
     bands = bands or {}
     if not histories and not bands:
         raise ValueError("overlay_curves_figure needs at least one history or band to draw.")
@@ -326,20 +348,21 @@ def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
         epochs = np.arange(1, len(mean) + 1, dtype=float)
         _plot_finite(axes, epochs, mean, color=color, label=label)
         axes.fill_between(epochs, mean - std, mean + std, color=to_rgba(color, 0.18), linewidth=0)
-    axes.set_xlabel("epoch", fontsize=LABEL_SIZE)
-    axes.set_ylabel(metric, fontsize=LABEL_SIZE)
-    title = metric.replace("_", " ")
+    axes.set_xlabel(i18n.t("figure.epoch", lang), fontsize=LABEL_SIZE)
+    title = metric_label(metric, lang)
+    axes.set_ylabel(title, fontsize=LABEL_SIZE)
     if train_metric and histories:
-        title += f" (dashed: train {train_metric})"
+        title = i18n.t("figure.dashed_train", lang, metric=title,
+                       train_metric=metric_label(train_metric, lang))
     axes.set_title(title, fontsize=TITLE_SIZE)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    _style(axes)
+    _style(axes, lang=lang)
     axes.legend(fontsize=TICK_SIZE, frameon=False, loc="best")
     return figure
 
 
 def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]],
-                           metric: str = "val_accuracy") -> Figure:
+                           metric: str = "val_accuracy", *, lang: str = "en") -> Figure:
     """Draw the mean ± standard deviation of `metric` per epoch over repeated runs of each group.
 
     Runs of different lengths are aligned by epoch; an epoch averages the runs that reached it.
@@ -347,6 +370,7 @@ def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, A
     Args:
         groups: group label -> the histories of its repeated runs (for example one per seed).
         metric: history column to average. Defaults to `"val_accuracy"`.
+        lang: language of the title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
     """
     bands: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for label, runs in groups.items():
@@ -361,7 +385,7 @@ def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, A
         mean[reached] = np.nanmean(stacked[:, reached], axis=0)
         std[reached] = np.nanstd(stacked[:, reached], axis=0)
         bands[f"{label} (n={len(runs)})"] = (mean, std)
-    return overlay_curves_figure({}, metric=metric, bands=bands)
+    return overlay_curves_figure({}, metric=metric, bands=bands, lang=lang)
 
 
 def lr_finder_figure(learning_rates: Sequence[float], losses: Sequence[float],
@@ -437,12 +461,54 @@ def histogram_figure(values: Mapping[str, np.ndarray], title: str = "") -> Figur
     return figure
 
 
-def _style(axes: Axes, grid_axis: str = "both") -> None:
+def metric_label(metric: str, lang: str = "en") -> str:
+    """Name a history column for a figure, for example `"val_accuracy"` -> "val accuracy".
+
+    In Vietnamese `"val_accuracy"` reads "độ chính xác (kiểm định)". Columns without a
+    translation keep their name, with spaces for underscores.
+
+    Args:
+        metric: history column, for example `"val_loss"`.
+        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+    """
+    validation = metric.startswith("val_")
+    base = metric[len("val_"):] if validation else metric
+    key = f"figure.metric.{base}"
+    name = i18n.t(key, lang) if key in i18n.MESSAGES[i18n.check_language(lang)] \
+        else base.replace("_", " ")
+    return i18n.t("figure.metric.validation", lang, metric=name) if validation else name
+
+
+class _DecimalMarkFormatter(ScalarFormatter):
+    """Matplotlib's default tick labels with the language's decimal mark ("0,25" in Vietnamese)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __call__(self, value: float, position: int | None = None) -> str:
+        return i18n.decimal_mark(super().__call__(value, position), self.lang)
+
+    def get_offset(self) -> str:
+        return i18n.decimal_mark(super().get_offset(), self.lang)
+
+
+def _localize_ticks(axes: Axes, lang: str) -> None:
+    """Give linear axes tick labels with the language's decimal mark (log axes have none)."""
+    if i18n.decimal_mark("0.5", lang) == "0.5":
+        return
+    for axis in (axes.xaxis, axes.yaxis):
+        if type(axis.get_major_formatter()) is ScalarFormatter:
+            axis.set_major_formatter(_DecimalMarkFormatter(lang))
+
+
+def _style(axes: Axes, grid_axis: str = "both", lang: str = "en") -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.grid(True, axis=grid_axis, color="#e3e3e3", linewidth=0.8)
     axes.set_axisbelow(True)
     axes.tick_params(labelsize=TICK_SIZE)
+    _localize_ticks(axes, lang)
 
 
 def _show_image(axes: Axes, image: np.ndarray) -> None:

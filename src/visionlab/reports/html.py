@@ -96,16 +96,16 @@ def build_report(
 
     images: dict[str, str] = {}
     if history:
-        images["curves"] = _save(figures.learning_curves_figure(history),
+        images["curves"] = _save(figures.learning_curves_figure(history, lang=lang),
                                  figures_dir / "learning_curves.png")
     matrix = metrics.get("confusion_matrix")
     if matrix and class_names:
-        images["confusion"] = _save(figures.confusion_matrix_figure(np.asarray(matrix),
-                                                                    class_names),
-                                    figures_dir / "confusion_matrix.png")
+        images["confusion"] = _save(
+            figures.confusion_matrix_figure(np.asarray(matrix), class_names, lang=lang),
+            figures_dir / "confusion_matrix.png")
     mistakes = _mistakes(predictions, class_names, lang)
     if test_images is not None and predictions is not None:
-        images.update(_grids(test_images, predictions, class_names, figures_dir))
+        images.update(_grids(test_images, predictions, class_names, figures_dir, lang))
 
     context = {
         "run": run,
@@ -208,7 +208,7 @@ def _check_images(test_images: Any, predictions: dict[str, np.ndarray] | None) -
 
 
 def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
-           class_names: Sequence[str], figures_dir: Path) -> dict[str, str]:
+           class_names: Sequence[str], figures_dir: Path, lang: str) -> dict[str, str]:
     from visionlab.evaluation.interpretation import random_sample_indices, top_losses
     from visionlab.evaluation.metrics import class_probabilities
     from visionlab.reports.figures import image_grid_figure
@@ -219,7 +219,9 @@ def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
     names = list(class_names) or [str(index) for index in range(probabilities.shape[1])]
 
     def title(row: int, predicted: int) -> str:
-        return f"{names[y_true[row]]} / {names[predicted]} ({probabilities[row, predicted]:.0%})"
+        return i18n.t("figure.prediction_title", lang, actual=names[y_true[row]],
+                      predicted=names[predicted],
+                      probability=i18n.format_percent(probabilities[row, predicted], lang, 0))
 
     images: dict[str, str] = {}
     sample = random_sample_indices(len(y_true), PREDICTION_GRID_SIZE, SAMPLE_SEED)

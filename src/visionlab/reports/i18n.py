@@ -226,6 +226,26 @@ _EN: dict[str, str] = {
     "compare.metric": "Metric",
     "compare.folders": "run folders",
     "compare.config_differences": "Configuration differences",
+    # Figures: titles, axis labels and legends drawn inside the PNGs (short, to fit the plots).
+    "figure.accuracy": "Accuracy",
+    "figure.loss": "Loss",
+    "figure.learning_rate": "Learning rate",
+    "figure.learning_rate_legend": "learning rate",
+    "figure.epoch": "epoch",
+    "figure.train": "train",
+    "figure.validation": "validation",
+    "figure.best_epoch": "best {value} (epoch {epoch})",
+    "figure.no_epochs": "no epochs recorded",
+    "figure.metric.accuracy": "accuracy",
+    "figure.metric.loss": "loss",
+    "figure.metric.lr": "lr",
+    "figure.metric.validation": "val {metric}",
+    "figure.dashed_train": "{metric} (dashed: train {train_metric})",
+    "figure.confusion_title": "Confusion matrix: {accuracy} correct of {total} images",
+    "figure.predicted_class": "Predicted class",
+    "figure.actual_class": "Actual class",
+    "figure.share_of_actual": "share of the actual class",
+    "figure.prediction_title": "{actual} / {predicted} ({probability})",
 }
 
 _VI: dict[str, str] = {
@@ -438,6 +458,25 @@ _VI: dict[str, str] = {
     "compare.metric": "Chỉ số",
     "compare.folders": "thư mục lần chạy",
     "compare.config_differences": "Khác biệt cấu hình",
+    "figure.accuracy": "Độ chính xác",
+    "figure.loss": "Loss",
+    "figure.learning_rate": "Tốc độ học (learning rate)",
+    "figure.learning_rate_legend": "tốc độ học",
+    "figure.epoch": "epoch",
+    "figure.train": "huấn luyện",
+    "figure.validation": "kiểm định",
+    "figure.best_epoch": "tốt nhất {value} (epoch {epoch})",
+    "figure.no_epochs": "chưa có epoch nào",
+    "figure.metric.accuracy": "độ chính xác",
+    "figure.metric.loss": "loss",
+    "figure.metric.lr": "tốc độ học",
+    "figure.metric.validation": "{metric} (kiểm định)",
+    "figure.dashed_train": "{metric} – nét đứt: {train_metric} trên tập huấn luyện",
+    "figure.confusion_title": "Ma trận nhầm lẫn: đúng {accuracy} trên {total} ảnh",
+    "figure.predicted_class": "Lớp dự đoán",
+    "figure.actual_class": "Lớp thực tế",
+    "figure.share_of_actual": "tỉ lệ trong lớp thực tế",
+    "figure.prediction_title": "{actual} / {predicted} ({probability})",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": _EN, "vi": _VI}
@@ -480,26 +519,26 @@ def format_number(value: float | None, lang: str = "en", digits: int = 4) -> str
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:.{digits}g}"
-    return _decimal_mark(text, lang)
+    return decimal_mark(text, lang)
 
 
 def format_decimal(value: float | None, lang: str = "en", digits: int = 3) -> str:
     """Format a float with `digits` decimals, `0.8 -> "0.800"` (Vietnamese: "0,800")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return _decimal_mark(f"{value:.{digits}f}", lang)
+    return decimal_mark(f"{value:.{digits}f}", lang)
 
 
 def format_percent(value: float | None, lang: str = "en", digits: int = 1) -> str:
     """Format a fraction as a percentage, `0.96 -> "96.0%"` (Vietnamese: "96,0%")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return _decimal_mark(f"{100 * value:.{digits}f}%", lang)
+    return decimal_mark(f"{100 * value:.{digits}f}%", lang)
 
 
 def format_points(value: float, lang: str = "en", digits: int = 1) -> str:
     """Format a difference of two fractions in percentage points, `0.039 -> "3.9"`."""
-    return _decimal_mark(f"{100 * value:.{digits}f}", lang)
+    return decimal_mark(f"{100 * value:.{digits}f}", lang)
 
 
 def format_count(value: int | None, lang: str = "en") -> str:
@@ -516,7 +555,7 @@ def format_seconds(seconds: float | None, lang: str = "en") -> str:
         return "–"
     seconds = float(seconds)
     if seconds < 60:
-        return _decimal_mark(f"{seconds:.1f} s", lang)
+        return decimal_mark(f"{seconds:.1f} s", lang)
     minutes, rest = divmod(round(seconds), 60)
     if minutes < 60:
         return f"{minutes} min {rest:02d} s"
@@ -524,5 +563,10 @@ def format_seconds(seconds: float | None, lang: str = "en") -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def _decimal_mark(text: str, lang: str) -> str:
+def decimal_mark(text: str, lang: str) -> str:
+    """Swap the decimal point of already formatted `text` for the language's mark.
+
+    Example:
+        decimal_mark("0.25", "vi")  # "0,25"
+    """
     return text.replace(".", ",") if lang == "vi" else text
