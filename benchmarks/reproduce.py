@@ -40,7 +40,7 @@ def _dataset_present(name: str) -> bool:
         return False
     try:
         return get_dataset_entry(name).locate() is not None
-    except Exception:  # noqa: BLE001 - "not found" in any form means skip
+    except Exception:
         return False
 
 

@@ -167,7 +167,6 @@ def main() -> int:
         print_table(json.loads(OUT.read_text()))
         return 0
 
-    import keras
 
     results: dict = {"machine": {}, "runs": []}
     for repeat in range(args.repeat):

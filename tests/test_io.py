@@ -18,11 +18,10 @@ def test_write_json_round_trip_with_numpy(tmp_path):
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
     target = tmp_path / "model.keras"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with _io.atomic_path(target, suffix=".keras") as tmp:
-            assert tmp.name.endswith(".keras")
-            tmp.write_text("partial")
-            raise RuntimeError("crash while saving")
+    with pytest.raises(RuntimeError), _io.atomic_path(target, suffix=".keras") as tmp:
+        assert tmp.name.endswith(".keras")
+        tmp.write_text("partial")
+        raise RuntimeError("crash while saving")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["model.keras"]
 

@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from visionlab.evaluation.metrics import class_probabilities, classification_metrics, predicted_labels
+from visionlab.evaluation.metrics import (
+    class_probabilities,
+    classification_metrics,
+    predicted_labels,
+)
 
 
 def test_multiclass_metrics():

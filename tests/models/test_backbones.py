@@ -84,7 +84,7 @@ def test_offline_imagenet_weights_name_the_file_and_how_to_supply_it(monkeypatch
     def offline_get_file(file_name, origin, **kwargs):
         requested.append(file_name)
         # keras.utils.get_file raises a bare Exception on fetch failures.
-        raise Exception(f"URL fetch failure on {origin}: None -- no network")  # noqa: TRY002
+        raise Exception(f"URL fetch failure on {origin}: None -- no network")
 
     monkeypatch.setattr(keras.utils, "get_file", offline_get_file)
     with pytest.raises(ModelError) as error:

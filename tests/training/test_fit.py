@@ -5,9 +5,15 @@ import numpy as np
 import pytest
 
 from visionlab.experiments.config import AugmentConfig, TrainConfig
-from visionlab.training.fit import (accuracy_metric, augmentation_layers, balanced_class_weight,
-                                    build_training_model, channel_statistics, make_optimizer,
-                                    scaling_layers)
+from visionlab.training.fit import (
+    accuracy_metric,
+    augmentation_layers,
+    balanced_class_weight,
+    build_training_model,
+    channel_statistics,
+    make_optimizer,
+    scaling_layers,
+)
 from visionlab.training.heads import output_spec
 
 

@@ -6,8 +6,12 @@ import numpy as np
 import pytest
 
 from visionlab.errors import TrainingError
-from visionlab.training.preflight import (PreflightFacts, estimate_memory_bytes, in_memory_bytes,
-                                          run_preflight)
+from visionlab.training.preflight import (
+    PreflightFacts,
+    estimate_memory_bytes,
+    in_memory_bytes,
+    run_preflight,
+)
 
 GOOD = PreflightFacts(loss="sparse_categorical_crossentropy", output_units=10,
                       output_activation="softmax", one_hot_labels=False, num_classes=10,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,7 +25,7 @@ def explore(
         "--output", "-o", help="Output folder. Defaults to explore/<dataset-name>/.")] = None,
     seed: Annotated[int, typer.Option(
         "--seed", help="Seed for the sample images and splits.")] = 0,
-    image_size: Annotated[Optional[int], typer.Option(
+    image_size: Annotated[int | None, typer.Option(
         "--image-size", min=8,
         help="Resize to this side in pixels (folders default to 224; built-ins keep their size).")] = None,
     samples_per_class: Annotated[int, typer.Option(

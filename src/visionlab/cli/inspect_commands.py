@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -20,14 +19,14 @@ def register(app: typer.Typer) -> None:
 def lr_find(
     config: str = typer.Argument(..., help="A config .toml file or a recipe name."),
     set_: list[str] = typer.Option([], "--set", help="Override a key: --set train.batch_size=64."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Output folder."),
+    output: Path | None = typer.Option(None, "--output", help="Output folder."),
     start_lr: float = typer.Option(1e-7, "--start-lr"),
     end_lr: float = typer.Option(10.0, "--end-lr"),
     steps: int = typer.Option(100, "--steps", min=10, help="Mini-batches in the sweep."),
     rule: str = typer.Option("valley", "--rule", help="valley or steepest."),
     per_epoch: bool = typer.Option(False, "--per-epoch",
                                    help="The tutorial's variant: 1e-3 * 10**(epoch/20), val_loss vs lr."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
+    epochs: int | None = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
 ) -> None:
     """Find a good learning rate with an LR range test and plot it."""
     from visionlab.experiments.lr_find import lr_find as run_lr_find
@@ -45,10 +44,10 @@ def lr_find(
 
 def augment_preview(
     config: str = typer.Argument(..., help="A config .toml file or a recipe name."),
-    image: Optional[Path] = typer.Argument(None, help="One image to augment N times."),
+    image: Path | None = typer.Argument(None, help="One image to augment N times."),
     set_: list[str] = typer.Option([], "--set", help="Override a key: --set augment.rotation=0.1."),
     count: int = typer.Option(20, "--count", "-n", min=1, max=100),
-    output: Optional[Path] = typer.Option(None, "--output", help="PNG path."),
+    output: Path | None = typer.Option(None, "--output", help="PNG path."),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Show N augmented versions of one image, or a batch of augmented training images."""
@@ -62,8 +61,8 @@ def augment_preview(
 
 def weights(
     run: Path = typer.Argument(..., help="A run folder."),
-    layer: Optional[str] = typer.Argument(None, help="Only this layer."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Histogram PNG path."),
+    layer: str | None = typer.Argument(None, help="Only this layer."),
+    output: Path | None = typer.Option(None, "--output", help="Histogram PNG path."),
 ) -> None:
     """Per-layer weight/bias shapes and statistics, with a histogram image."""
     from visionlab.evaluation.weights import weight_statistics

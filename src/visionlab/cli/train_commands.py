@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -41,14 +40,14 @@ def init(
 
 
 def train(
-    config: Optional[str] = typer.Argument(None, help="A config .toml file or a recipe name."),
+    config: str | None = typer.Argument(None, help="A config .toml file or a recipe name."),
     set_: list[str] = typer.Option([], "--set", help="Override a key: --set train.epochs=3."),
-    name: Optional[str] = typer.Option(None, "--name", help="Run name (folder prefix)."),
-    resume: Optional[Path] = typer.Option(None, "--resume", help="Continue an interrupted run."),
+    name: str | None = typer.Option(None, "--name", help="Run name (folder prefix)."),
+    resume: Path | None = typer.Option(None, "--resume", help="Continue an interrupted run."),
     repeat: int = typer.Option(1, "--repeat", min=1, help="Train N times with seeds seed..seed+N-1."),
-    weights: Optional[Path] = typer.Option(None, "--weights",
+    weights: Path | None = typer.Option(None, "--weights",
                                            help="Local pretrained weights file for the backbone."),
-    runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
+    runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -88,8 +87,8 @@ def _print_finished(run) -> None:
 
 def evaluate(
     run: Path = typer.Argument(..., help="A run folder."),
-    data: Optional[str] = typer.Option(None, "--data", help="Another dataset name or folder."),
-    data_path: Optional[str] = typer.Option(None, "--data-path", help="Where the dataset files are."),
+    data: str | None = typer.Option(None, "--data", help="Another dataset name or folder."),
+    data_path: str | None = typer.Option(None, "--data-path", help="Where the dataset files are."),
 ) -> None:
     """Evaluate a run's model on its test split or on other data."""
     from visionlab.experiments.api import evaluate as evaluate_run
@@ -113,7 +112,7 @@ def predict(
     top_k: int = typer.Option(3, "--top-k", min=1, help="How many classes to show per image."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Save a figure per image in this folder."),
+    plot: Path | None = typer.Option(None, "--plot", help="Save a figure per image in this folder."),
 ) -> None:
     """Predict the class of new images with a trained run (bad files are reported, not fatal)."""
     from visionlab.experiments.api import predict as predict_images
@@ -153,7 +152,7 @@ def predict(
         error_console.print(f"[yellow]{bad} file(s) could not be read (see above).[/]")
 
 
-def runs(runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", help="Parent folder of runs.")) -> None:
+def runs(runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs.")) -> None:
     """List runs: name, dataset, model, best validation accuracy, test accuracy, time."""
     from visionlab.experiments.runs import list_runs
 

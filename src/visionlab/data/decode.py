@@ -176,7 +176,7 @@ def decode_image(
                                   "corrupt header)") from None
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError …
+    except Exception as error:
         message = str(error) or type(error).__name__
         kind = "truncated image" if "truncated" in message.lower() else "corrupt image data"
         raise BadImageError(path, f"{kind}: {message}") from None

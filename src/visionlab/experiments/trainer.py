@@ -204,7 +204,7 @@ class TrainingJob:
         if report:
             try:
                 write_report(run, test)
-            except Exception as error:  # noqa: BLE001 - the trained run must survive a report bug
+            except Exception as error:
                 message = (f"The report could not be written ({type(error).__name__}: {error}); "
                            f"the run itself is complete. Retry with `visionlab report {self.run_dir}`.")
                 self.save_info(report_error=message)
