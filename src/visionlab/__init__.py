@@ -24,12 +24,19 @@ __version__ = "0.1.0"
 _LAZY = {
     "load_dataset": "visionlab.data.loading:load_dataset",
     "list_datasets": "visionlab.data.registry:list_datasets",
+    "fetch": "visionlab.data.locate:fetch",
+    "explore_dataset": "visionlab.data.explore:explore_dataset",
     "create_model": "visionlab.models.registry:create_model",
     "list_models": "visionlab.models.registry:list_models",
     "train": "visionlab.experiments.api:train",
     "load_run": "visionlab.experiments.runs:load_run",
     "Run": "visionlab.experiments.runs:Run",
     "load_config": "visionlab.experiments.config:load_config",
+    "resume": "visionlab.experiments.api:resume",
+    "evaluate": "visionlab.experiments.api:evaluate",
+    "predict": "visionlab.experiments.api:predict",
+    "compare_runs": "visionlab.experiments.compare:compare_runs",
+    "build_report": "visionlab.reports.html:build_report",
 }
 
 __all__ = ["__version__", *_LAZY]

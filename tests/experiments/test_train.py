@@ -199,6 +199,11 @@ def test_public_api_exposes_the_library_functions():
 
     assert visionlab.train is api.train
     assert visionlab.load_run is load_run
+    assert visionlab.resume is api.resume and visionlab.predict is api.predict
+    for name in visionlab.__all__:
+        assert getattr(visionlab, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'trian'"):
+        visionlab.trian  # noqa: B018
 
 
 def test_report_failure_keeps_the_completed_run(tmp_path: Path, monkeypatch):
