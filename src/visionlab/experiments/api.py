@@ -207,6 +207,7 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     from visionlab.experiments.environment import seed_everything
     from visionlab.experiments.trainer import TrainingJob
     from visionlab.training.checkpoints import load_checkpoint
+    from visionlab.training.fit import use_fast_kernels
     from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
 
     run = runs.Run(run_path)
@@ -215,6 +216,7 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     config = run.config
     seed_everything(config.train.seed, config.train.deterministic)
     model, state = load_checkpoint(run.path / runs.CHECKPOINT_DIR)
+    use_fast_kernels(model, config.train.jit_compile)
     dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
     recorded = run.info.get("dataset", {}).get("checksum")
     if recorded and recorded != dataset.checksum:

@@ -142,8 +142,10 @@ class Run:
             )
         import keras
 
+        from visionlab.training.fit import use_fast_kernels
+
         register_custom_objects()
-        return keras.models.load_model(self.model_path)
+        return use_fast_kernels(keras.models.load_model(self.model_path))
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
