@@ -17,8 +17,9 @@ threads, TensorFlow's included): on a shared machine the CPU ms per image is the
 The cold pass runs once per thread count in --threads.
 
 Run: .venv/bin/python benchmarks/pipeline.py [--images 1600] [--repeats 3] [--threads 2,3,4]
-     [--skip-strategies]
-Writes benchmarks/_out/pipeline.json and prints Markdown tables for BENCHMARKS.md.
+     [--skip-strategies] [--sides 1024,1600,2048,3000]
+Writes benchmarks/_out/pipeline.json (pipeline-<sides>.json for other --sides) and prints
+Markdown tables for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -61,12 +62,17 @@ def package_photos(package: str, patterns: tuple[str, ...], min_side: int) -> li
     return [path for path in found if min(Image.open(path).size) >= min_side]
 
 
-def make_dataset(count: int, seed: int = 0) -> Path:
-    """Write `count` re-encoded JPEGs into DATA/<class>/ unless they are already there."""
-    marker = DATA / f".complete-{count}-{seed}"
+def make_dataset(count: int, seed: int = 0, sides: tuple[int, ...] = LONGEST_SIDES) -> Path:
+    """Write `count` re-encoded JPEGs into a DATA folder's <class>/ unless already there.
+
+    The default sides write DATA itself; other sides write DATA-<sides> beside it.
+    """
+    root = DATA if sides == LONGEST_SIDES else DATA.with_name(
+        f"{DATA.name}-{'-'.join(map(str, sides))}")
+    marker = root / f".complete-{count}-{seed}"
     if marker.exists():
-        return DATA
-    shutil.rmtree(DATA, ignore_errors=True)
+        return root
+    shutil.rmtree(root, ignore_errors=True)
     sources = (package_photos("foolbox", ("imagenet_*.jpg",), 256)
                + package_photos("skimage", ("*.png", "*.jpg"), 300))
     generator = np.random.default_rng(seed)
@@ -81,15 +87,15 @@ def make_dataset(count: int, seed: int = 0) -> Path:
         left = int(generator.integers(0, width - crop_width + 1))
         top = int(generator.integers(0, height - crop_height + 1))
         crop = image.crop((left, top, left + crop_width, top + crop_height))
-        longest = int(generator.choice(LONGEST_SIDES))
+        longest = int(generator.choice(sides))
         scale = longest / max(crop.size)
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                            Image.Resampling.LANCZOS)
-        folder = DATA / CLASSES[source_index % len(CLASSES)]
+        folder = root / CLASSES[source_index % len(CLASSES)]
         folder.mkdir(parents=True, exist_ok=True)
         crop.save(folder / f"{index:05d}.jpg", quality=int(generator.choice(QUALITIES)))
     marker.write_text(f"{len(sources)} source photos\n")
-    return DATA
+    return root
 
 
 def timed(function) -> float:
@@ -177,8 +183,12 @@ def main() -> None:
                         help="comma-separated decode thread counts for the cold pass")
     parser.add_argument("--skip-strategies", action="store_true",
                         help="skip the threads-vs-processes comparison")
+    parser.add_argument("--sides", default=",".join(map(str, LONGEST_SIDES)),
+                        help="comma-separated longest sides (px) the photos are re-encoded at; "
+                             "e.g. 1024,1600,2048,3000 for phone-sized photos")
     arguments = parser.parse_args()
-    root = make_dataset(arguments.images)
+    root = make_dataset(arguments.images,
+                        sides=tuple(int(side) for side in arguments.sides.split(",")))
     paths = sorted(str(path) for path in root.rglob("*.jpg"))
     # Decode strategies first, before TensorFlow's threads exist (fork is only safe then).
     strategies = () if arguments.skip_strategies else (
@@ -226,7 +236,10 @@ def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, count
               "seconds": seconds, "cpu_seconds": cpu_seconds, "images_per_second": rates,
               "cpu_ms_per_image": cpu_ms, "decode_strategy_seconds": strategy_seconds,
               "decode_strategy_images_per_second": strategy_rates}
-    write_json(OUT / "pipeline.json", result)
+    result["longest_sides"] = arguments.sides
+    default = arguments.sides == ",".join(map(str, LONGEST_SIDES))
+    write_json(OUT / ("pipeline.json" if default else
+                      f"pipeline-{arguments.sides.replace(',', '-')}.json"), result)
     print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB float32 batches of {BATCH_SIZE}; "
           f"median of {arguments.repeats}; {info}")
     print("\n| pipeline | images/s | vs keras | CPU ms / image | keras CPU / this | cores used |\n"

@@ -60,7 +60,8 @@ def _load_results(path: Path = RESULTS) -> dict:
 def _render(results: dict) -> str:
     lines = [
         START,
-        "| recipe | tutorial | ours (test acc) | epochs run | best val acc | time | s/epoch | diagnosis |",
+        "| recipe | tutorial | ours (test acc) | epochs run | best val acc | time | s/epoch "
+        "| diagnosis |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in [n for n in ORDER if n in results] + sorted(set(results) - set(ORDER)):
@@ -74,7 +75,8 @@ def _render(results: dict) -> str:
     if first:
         env = first["environment"]
         lines.append("")
-        lines.append(f"Machine: {env['cpu']}, {env['cpu_count']} cores; visionlab {env['visionlab']}, "
+        lines.append(f"Machine: {env['cpu']}, {env['cpu_count']} cores; "
+                     f"visionlab {env['visionlab']}, "
                      f"Keras {env['keras']}, {env['backend']} {env['backend_version']}, "
                      f"Python {env['python']}. One run per recipe (seed 0).")
     lines.append(END)
@@ -127,7 +129,8 @@ def main() -> int:
             continue
         config = load_config(name)
         if not _dataset_present(config.data.dataset):
-            print(f"skip {name}: dataset '{config.data.dataset}' is not on this machine", flush=True)
+            print(f"skip {name}: dataset '{config.data.dataset}' is not on this machine",
+                  flush=True)
             continue
         started = time.perf_counter()
         run = visionlab.train(name, runs_dir=args.runs_dir, verbose=0)
@@ -146,7 +149,8 @@ def main() -> int:
         }
         _io.write_json(results_path, results)
         _write_doc(results)
-        print(f"{name}: test {run.metrics['test_accuracy']:.4f} (tutorial {config.reference.value}) "
+        print(f"{name}: test {run.metrics['test_accuracy']:.4f} "
+              f"(tutorial {config.reference.value}) "
               f"in {elapsed:.0f}s", flush=True)
     return 0
 

@@ -3,15 +3,21 @@
 Not a test; run on demand and record the output in BENCHMARKS.md:
 
     .venv/bin/python benchmarks/train_speed.py [--repeat 2] [--datasets fashion_mnist mnist]
+    .venv/bin/python benchmarks/train_speed.py --kernels      # XLA vs oneDNN per training step
+    .venv/bin/python benchmarks/train_speed.py --table        # medians of the saved results
 
-For each dataset the two contestants alternate (peer, ours, peer, ours …) so the machine's speed
-drift hits both alike. Both train the same architecture (the codelab CNN with batch norm and
-dropout) on the same real data:
+For each dataset the contestants alternate (peer, ours, peer, ours …) so the machine's speed
+drift hits both alike, and each run is a fresh Python process, so no global TensorFlow state
+(op determinism, which also switches Keras's XLA default off) leaks from one to the next. Both
+train the same architecture (the codelab CNN with batch norm and dropout) on the same real data:
 
 - peer: the tutorial's cell — `x / 255.0` arrays, `model.fit(x, y, batch_size=128, epochs=...)`,
-  Adam with the codelab's per-epoch decay `0.01 * 0.666**epoch`;
-- ours: `visionlab.train(recipe)` with the speed settings that won on this CPU (see BENCHMARKS.md),
-  i.e. a one-cycle learning-rate schedule that reaches the targets in fewer epochs.
+  Adam with the codelab's per-epoch decay `0.01 * 0.666**epoch`, Keras's defaults otherwise
+  (so `jit_compile="auto"`, which is XLA on TensorFlow);
+- ours: `visionlab.train(config)` with the speed settings that won on this CPU (see
+  BENCHMARKS.md): a one-cycle learning-rate schedule sized for each target (a user who wants
+  99.0% picks a shorter schedule than one who wants 99.5%), and visionlab's defaults otherwise
+  (TensorFlow's oneDNN kernels instead of XLA on CPU).
 
 Timing is training wall time only: a callback evaluates the test set after each epoch and
 subtracts its own time. Reported: seconds to each target (median over repeats), seconds/epoch,
@@ -24,7 +30,9 @@ import argparse
 import json
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +49,14 @@ OURS = {
               "loss": "sparse_categorical_crossentropy",
               "schedule": {"name": "one_cycle", "pct_start": 0.25}},
 }
-OURS_EPOCHS = {"fashion_mnist": 8, "mnist": 6}
+# Ours: one run per plan, (one-cycle epochs, the targets that run is timed for).
+OURS_PLANS = {"fashion_mnist": [(4, (0.92,))], "mnist": [(1, (0.99,)), (2, (0.99,)), (7, (0.995,))]}
+# --kernels: (model, input shape, batch size, model options) timed with XLA on and off.
+KERNEL_MODELS = [
+    ("codelab_cnn", (28, 28, 1), 128, {"batch_norm": True, "dropout": 0.3}),
+    ("tinyvgg", (64, 64, 3), 32, {}),
+    ("mlp", (28, 28, 1), 128, {"units": [784]}),
+]
 
 
 def sgemm_gflops(size: int = 1024, repeats: int = 10) -> float:
@@ -123,10 +138,11 @@ def run_peer(dataset_name: str, seed: int) -> dict:
     decay = keras.callbacks.LearningRateScheduler(lambda epoch: 0.01 * 0.666**epoch)
     model.fit(x_train, train.labels, batch_size=128, epochs=MAX_EPOCHS[dataset_name],
               callbacks=[decay, tracker], verbose=0)
-    return _summary(tracker, dataset_name, model, len(x_train))
+    return _summary(tracker, TARGETS[dataset_name], model, len(x_train))
 
 
-def run_ours(dataset_name: str, seed: int, runs_dir: Path) -> dict:
+def run_ours(dataset_name: str, seed: int, runs_dir: Path, epochs: int,
+             targets: tuple[float, ...], overrides: dict | None = None) -> dict:
     """visionlab.train with the winning settings; same architecture and data."""
     import visionlab
     from visionlab.data.loading import load_dataset
@@ -135,16 +151,60 @@ def run_ours(dataset_name: str, seed: int, runs_dir: Path) -> dict:
     config = json.loads(json.dumps(OURS))
     config["name"] = f"speed-{dataset_name}"
     config["data"]["dataset"] = dataset_name
-    config["train"]["epochs"] = OURS_EPOCHS[dataset_name]
+    config["train"]["epochs"] = epochs
     config["train"]["seed"] = seed
-    tracker = TimeToAccuracy(np.asarray(test.images, dtype=np.float32), test.labels,
-                             TARGETS[dataset_name])
+    for section, values in (overrides or {}).items():
+        config.setdefault(section, {}).update(values)
+    tracker = TimeToAccuracy(np.asarray(test.images, dtype=np.float32), test.labels, targets)
     run = visionlab.train(config, runs_dir=runs_dir, verbose=0, report=False, callbacks=[tracker])
     train_count = run.info["dataset"]["splits"]["train"]["count"]
-    return _summary(tracker, dataset_name, run.load_model(), train_count)
+    return _summary(tracker, targets, run.load_model(), train_count)
 
 
-def _summary(tracker, dataset_name: str, model, train_count: int) -> dict:
+def time_kernels(name: str, shape: tuple[int, ...], batch_size: int, options: dict,
+                 jit: bool, batches: int = 40, repeats: int = 3) -> float:
+    """Milliseconds per image of `model.fit` on random data (best of `repeats` epochs)."""
+    import keras
+
+    from visionlab.models.registry import create_model
+
+    keras.utils.set_random_seed(0)
+    model = create_model(name, input_shape=shape, num_outputs=10, **options)
+    model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], jit_compile=jit)
+    generator = np.random.default_rng(0)
+    images = generator.random((batch_size * batches, *shape), dtype=np.float32)
+    labels = generator.integers(0, 10, len(images))
+    model.fit(images[:batch_size * 3], labels[:batch_size * 3], batch_size=batch_size, verbose=0)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.fit(images, labels, batch_size=batch_size, epochs=1, verbose=0)
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best / len(images)
+
+
+def run_one(job: dict) -> dict:
+    """Run one contestant in this (fresh) process; `job` comes from `in_subprocess`."""
+    if job["kind"] == "peer":
+        return run_peer(job["dataset"], job["seed"])
+    if job["kind"] == "ours":
+        return run_ours(job["dataset"], job["seed"], ROOT / "benchmarks" / "_out" / "runs",
+                        job["epochs"], tuple(job["targets"]), job.get("overrides"))
+    model = KERNEL_MODELS[job["model"]]
+    return {"ms_per_image": time_kernels(*model, jit=job["jit"])}
+
+
+def in_subprocess(job: dict) -> dict:
+    """Run `job` with `--one` in a fresh Python process and return its result."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "result.json"
+        subprocess.run([sys.executable, __file__, "--one", json.dumps(job), str(output)],
+                       check=True)
+        return json.loads(output.read_text())
+
+
+def _summary(tracker, targets: tuple[float, ...], model, train_count: int) -> dict:
     seconds_per_epoch = tracker.epochs[0][0] if len(tracker.epochs) == 1 else (
         (tracker.epochs[-1][0] - tracker.epochs[0][0]) / (len(tracker.epochs) - 1))
     flops_per_image = 3 * forward_flops(model)  # forward + backward (2x forward)
@@ -153,7 +213,7 @@ def _summary(tracker, dataset_name: str, model, train_count: int) -> dict:
         "final_test_accuracy": tracker.epochs[-1][1],
         "seconds_per_epoch": seconds_per_epoch,
         "train_gflops": flops_per_image * train_count / seconds_per_epoch / 1e9,
-        "time_to": {str(t): tracker.time_to(t) for t in TARGETS[dataset_name]},
+        "time_to": {str(t): tracker.time_to(t) for t in targets},
     }
 
 
@@ -162,25 +222,32 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--datasets", nargs="*", default=list(TARGETS))
     parser.add_argument("--table", action="store_true", help="Print the table of saved results.")
+    parser.add_argument("--kernels", action="store_true",
+                        help="Time a training step with XLA on and off for a few models.")
+    parser.add_argument("--one", nargs=2, metavar=("JOB", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        Path(args.one[1]).write_text(json.dumps(run_one(json.loads(args.one[0]))))
+        return 0
     if args.table:
         print_table(json.loads(OUT.read_text()))
         return 0
-
+    if args.kernels:
+        return compare_kernels(args.repeat)
 
     results: dict = {"machine": {}, "runs": []}
     for repeat in range(args.repeat):
         for dataset_name in args.datasets:
-            for contestant in ("peer", "ours"):
+            jobs = [{"kind": "peer", "dataset": dataset_name, "seed": repeat}]
+            jobs += [{"kind": "ours", "dataset": dataset_name, "seed": repeat, "epochs": epochs,
+                      "targets": list(targets)} for epochs, targets in OURS_PLANS[dataset_name]]
+            for job in jobs:
                 gemm = sgemm_gflops()
-                print(f"[{repeat + 1}/{args.repeat}] {dataset_name} {contestant} "
-                      f"(numpy sgemm {gemm:.0f} GFLOP/s)", flush=True)
-                if contestant == "peer":
-                    outcome = run_peer(dataset_name, seed=repeat)
-                else:
-                    outcome = run_ours(dataset_name, repeat, ROOT / "benchmarks" / "_out" / "runs")
-                outcome.update(dataset=dataset_name, contestant=contestant, repeat=repeat,
-                               sgemm_gflops=gemm)
+                print(f"[{repeat + 1}/{args.repeat}] {dataset_name} {job['kind']} "
+                      f"{job.get('epochs', '')} (numpy sgemm {gemm:.0f} GFLOP/s)", flush=True)
+                outcome = in_subprocess(job)
+                outcome.update(dataset=dataset_name, contestant=job["kind"], repeat=repeat,
+                               planned_epochs=job.get("epochs"), sgemm_gflops=gemm)
                 results["runs"].append(outcome)
                 if not results["machine"]:
                     from visionlab.experiments.environment import environment_info
@@ -188,29 +255,63 @@ def main() -> int:
                     results["machine"] = environment_info()
                 OUT.parent.mkdir(parents=True, exist_ok=True)
                 OUT.write_text(json.dumps(results, indent=2))
-    OUT.write_text(json.dumps(results, indent=2))
     print_table(results)
     return 0
 
 
+def compare_kernels(repeat: int) -> int:
+    """Print ms per training image with XLA (Keras's TF default) and without, interleaved."""
+    times: dict = {}
+    for _ in range(repeat):
+        for index, (name, *_) in enumerate(KERNEL_MODELS):
+            for jit in (True, False):
+                result = in_subprocess({"kind": "kernels", "model": index, "jit": jit})
+                times.setdefault((name, jit), []).append(result["ms_per_image"])
+    print(f"n = {repeat}, medians\n| model | input | batch | XLA ms/image | oneDNN ms/image | "
+          "XLA / oneDNN |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for name, shape, batch_size, _ in KERNEL_MODELS:
+        xla = statistics.median(times[(name, True)])
+        onednn = statistics.median(times[(name, False)])
+        print(f"| {name} | {'x'.join(map(str, shape))} | {batch_size} | {xla:.3f} | "
+              f"{onednn:.3f} | {xla / onednn:.2f}x |")
+    return 0
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.0f}" if value else "not reached"
+
+
+def _time_to(runs: list[dict], target: float) -> tuple[float | None, list[float | None]]:
+    """Median seconds to `target` over `runs` (None unless every run reached it), and each."""
+    values = [run["time_to"][str(target)] for run in runs]
+    reached = [value for value in values if value is not None]
+    return (statistics.median(reached) if reached and len(reached) == len(values) else None,
+            values)
+
+
 def print_table(results: dict) -> None:
-    """Print a Markdown table of medians and ratios."""
-    print("| dataset | target | peer s (median) | ours s (median) | speed-up |")
-    print("| --- | --- | --- | --- | --- |")
-    datasets = sorted({run["dataset"] for run in results["runs"]})
+    """Print a Markdown table of medians and ratios: one row per target and plan of ours."""
+    print("| dataset | target | peer s: median (each) | ours | ours s: median (each) | "
+          "speed-up |")
+    print("| --- | --- | ---: | --- | ---: | ---: |")
+    runs = results["runs"]
+    datasets = sorted({run["dataset"] for run in runs})
     for dataset_name in datasets:
         for target in TARGETS[dataset_name]:
-            times = {}
-            for contestant in ("peer", "ours"):
-                values = [run["time_to"][str(target)] for run in results["runs"]
-                          if run["dataset"] == dataset_name and run["contestant"] == contestant]
-                reached = [value for value in values if value is not None]
-                times[contestant] = (statistics.median(reached) if len(reached) == len(values)
-                                     and reached else None)
-            peer, ours = times["peer"], times["ours"]
-            ratio = f"{peer / ours:.2f}x" if peer and ours else "n/a"
-            show = lambda value: f"{value:.0f}" if value else "not reached"  # noqa: E731
-            print(f"| {dataset_name} | {target:.1%} | {show(peer)} | {show(ours)} | {ratio} |")
+            peer, peer_each = _time_to([run for run in runs if run["dataset"] == dataset_name
+                                        and run["contestant"] == "peer"], target)
+            plans = sorted({run["planned_epochs"] for run in runs
+                            if run["dataset"] == dataset_name and run["contestant"] == "ours"
+                            and str(target) in run["time_to"]})
+            for epochs in plans:
+                ours, ours_each = _time_to(
+                    [run for run in runs if run["dataset"] == dataset_name
+                     and run["contestant"] == "ours" and run["planned_epochs"] == epochs], target)
+                ratio = f"{peer / ours:.2f}x" if peer and ours else "n/a"
+                print(f"| {dataset_name} | {target:.1%} | {_seconds(peer)} "
+                      f"({', '.join(map(_seconds, peer_each))}) | one-cycle, {epochs} epochs | "
+                      f"{_seconds(ours)} ({', '.join(map(_seconds, ours_each))}) | {ratio} |")
     for dataset_name in datasets:
         for contestant in ("peer", "ours"):
             rows = [run for run in results["runs"]

@@ -108,3 +108,28 @@ def test_fetch_offline_lists_places_without_traceback(home, tmp_path, monkeypatc
     assert "Could not find the cifar10 dataset" in output
     assert "Keras cache" in output and "Downloading it failed" in output
     assert "Traceback" not in output
+
+
+def test_cache_lists_and_clears_decoded_folders(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from visionlab.data.folders import load_image_folder
+
+    monkeypatch.setenv("COLUMNS", "250")
+    cache_dir = tmp_path / "cache"
+    root = tmp_path / "photos"
+    for label in ("cat", "dog"):
+        (root / label).mkdir(parents=True)
+        for index in range(3):
+            Image.new("RGB", (20, 16), (40 * index, 90, 200)).save(root / label / f"{index}.png")
+    empty = runner.invoke(app, ["cache", "--cache-dir", str(cache_dir)])
+    assert empty.exit_code == 0 and "is empty" in empty.output
+    load_image_folder(root, image_size=(8, 8), cache_dir=cache_dir, progress=False)
+    listed = runner.invoke(app, ["cache", "--cache-dir", str(cache_dir)])
+    assert listed.exit_code == 0, listed.output
+    assert str(root.resolve()) in listed.output and "8x8" in listed.output
+    assert "1 entries" in listed.output
+    cleared = runner.invoke(app, ["cache", "clear", str(root), "--cache-dir", str(cache_dir)])
+    assert cleared.exit_code == 0, cleared.output
+    assert "Deleted 1 entry decoded from" in cleared.output
+    assert list(cache_dir.iterdir()) == []

@@ -22,7 +22,8 @@ def _dataset(name: str) -> ImageDataset:
     labels = np.array([0, 0, 0, 1, 1], dtype=np.int64)
     images = rng.integers(0, 256, (5, 10, 10, 1), dtype=np.uint8)
     return ImageDataset(name=name, class_names=["zero", "one"],
-                        splits={"train": Split(images, labels), "test": Split(images[:2], labels[:2])},
+                        splits={"train": Split(images, labels),
+                                "test": Split(images[:2], labels[:2])},
                         source="memory", checksum="0" * 64)
 
 

@@ -73,7 +73,8 @@ def test_predict_plot_writes_a_figure(trained: Path, tmp_path: Path):
     folder = tmp_path / "3"
     folder.mkdir()
     Image.fromarray(np.full((8, 8), 128, dtype=np.uint8)).save(folder / "x.png")
-    result = _invoke("predict", str(trained), str(folder / "x.png"), "--plot", str(tmp_path / "plots"))
+    result = _invoke("predict", str(trained), str(folder / "x.png"),
+                     "--plot", str(tmp_path / "plots"))
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "plots").glob("*.png"))) == 1
 

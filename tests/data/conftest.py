@@ -145,7 +145,8 @@ def make_class_folder(root: Path, counts: dict[str, int], size: tuple[int, int] 
         folder = root / class_name
         folder.mkdir(parents=True, exist_ok=True)
         for index in range(count):
-            Image.fromarray(noise(*size, seed=1000 * label + index)).save(folder / f"{index:03d}.png")
+            image = Image.fromarray(noise(*size, seed=1000 * label + index))
+            image.save(folder / f"{index:03d}.png")
     return root
 
 

@@ -130,3 +130,28 @@ def test_split_holding_bad_files_is_gathered_without_them(bad_folder, cache_dir)
     assert Path(train.images.filename).name.startswith("rows-")  # bad rows left out
     assert Path(test.images.filename).name == "images.npy"
     assert (train.images.reshape(len(train), -1).max(axis=1) > 0).all()  # no zero rows
+
+
+def test_list_entries_and_clear_one_source_or_all(tmp_path, class_folder, cache_dir):
+    first = class_folder(tmp_path / "first", {"a": 3, "b": 3})
+    second = class_folder(tmp_path / "second", {"a": 2, "b": 2})
+    load(first)
+    load(second)
+    load(second, color_mode="grayscale")
+    entries = cache.list_entries()
+    assert sorted((entry.source, entry.images) for entry in entries) == [
+        (str(first.resolve()), 6), (str(second.resolve()), 4), (str(second.resolve()), 4)]
+    assert all(entry.complete and entry.size_bytes > 0 for entry in entries)
+    assert entries == sorted(entries, key=lambda entry: entry.size_bytes, reverse=True)
+    assert cache.clear(source=tmp_path / "elsewhere") == (0, 0)
+    deleted, freed = cache.clear(source=second)
+    assert deleted == 2
+    kept = str(first.resolve())
+    assert freed == sum(entry.size_bytes for entry in entries if entry.source != kept)
+    assert [entry.source for entry in cache.list_entries()] == [str(first.resolve())]
+    decode.stats.reset()
+    load(second)  # decoded again after clearing
+    assert decode.stats.calls == 4
+    assert cache.clear()[0] == 2
+    assert cache.list_entries() == []
+    assert list(cache_dir.iterdir()) == []

@@ -86,7 +86,8 @@ def test_seed_makes_sample_choice_stable(tmp_path):
     other = explore_dataset(dataset, tmp_path / "c", seed=8)["samples"]["indices"]
     assert first == again
     assert first != other
-    assert (tmp_path / "a" / "samples.png").read_bytes() == (tmp_path / "b" / "samples.png").read_bytes()
+    assert ((tmp_path / "a" / "samples.png").read_bytes()
+            == (tmp_path / "b" / "samples.png").read_bytes())
 
 
 def test_original_sizes_and_modes_from_info(tmp_path):

@@ -24,10 +24,10 @@ def test_shapes_dtypes_and_raw_pixel_values():
     batches = ArrayBatches(IMAGES, LABELS, 4)
     assert len(batches) == 3
     images, labels = batches[0]
-    assert images.shape == (4, 4, 5, 3) and images.dtype == np.float32
+    assert images.shape == (4, 4, 5, 3) and images.dtype == IMAGES.dtype == np.uint8
     assert type(images) is np.ndarray
     assert labels.dtype == np.int32 and labels.tolist() == [0, 1, 2, 0]
-    assert images[3].max() == 3.0  # raw 0..255 values, no scaling
+    assert images[3].max() == 3  # raw 0..255 values, no scaling
     last_images, last_labels = batches[2]
     assert last_images.shape[0] == 2 and last_labels.tolist() == [2, 0]
     with pytest.raises(IndexError):
@@ -86,3 +86,24 @@ def test_keras_fit_consumes_the_batches():
     history = model.fit(ArrayBatches(IMAGES, LABELS, 4, shuffle=True, num_classes=3, one_hot=True),
                         epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
+
+
+def test_uint8_batches_train_exactly_like_float32_arrays():
+    generator = np.random.default_rng(0)
+    images = generator.integers(0, 256, (64, 6, 6, 1), dtype=np.uint8)
+    labels = generator.integers(0, 3, 64)
+
+    def train(data, targets=None):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.Flatten(), keras.layers.Dense(3, "softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        history = model.fit(data, targets, batch_size=None if targets is None else 16, epochs=2,
+                            shuffle=False, verbose=0)
+        return history.history["loss"], model.get_weights()
+
+    ours_loss, ours_weights = train(ArrayBatches(images, labels, 16))
+    plain_loss, plain_weights = train(images.astype(np.float32), labels)
+    assert ours_loss == pytest.approx(plain_loss, rel=1e-6)
+    for ours, plain in zip(ours_weights, plain_weights, strict=True):
+        np.testing.assert_allclose(ours, plain, rtol=1e-6)

@@ -1,4 +1,7 @@
-"""Tests for visionlab.reports.figures: every figure renders to a real PNG with the right content."""
+"""Tests for visionlab.reports.figures.
+
+Every figure renders to a real PNG with the right content.
+"""
 
 from __future__ import annotations
 
@@ -126,8 +129,8 @@ def test_learning_curves_without_lr_or_phases():
                 "val_loss": 1.1, "lr": 0.01} for epoch in range(3)]
     figure = figures.learning_curves_figure(history)
     assert len(figure.axes) == 3 and figure.axes[2].get_yscale() == "linear"
-    no_lr = figures.learning_curves_figure([{key: value for key, value in row.items() if key != "lr"}
-                                            for row in history])
+    no_lr = figures.learning_curves_figure(
+        [{key: value for key, value in row.items() if key != "lr"} for row in history])
     assert len(no_lr.axes) == 2
     assert not any(line.get_gid() == figures.PHASE_BOUNDARY_GID
                    for axes in no_lr.axes for line in axes.lines)
@@ -183,7 +186,8 @@ def test_overlay_curves_one_line_per_run_with_dashed_train(tmp_path):
 
 
 def test_mean_std_curves_average_repeated_runs(tmp_path):
-    run_a = [{"epoch": epoch, "val_accuracy": value} for epoch, value in enumerate([0.5, 0.7, 0.8], 1)]
+    run_a = [{"epoch": epoch, "val_accuracy": value}
+             for epoch, value in enumerate([0.5, 0.7, 0.8], 1)]
     run_b = [{"epoch": epoch, "val_accuracy": value} for epoch, value in enumerate([0.3, 0.5], 1)]
     figure = figures.mean_std_curves_figure({"cnn": [run_a, run_b]})
     axes = figure.axes[0]

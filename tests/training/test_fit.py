@@ -12,9 +12,7 @@ from visionlab.training.fit import (
     build_training_model,
     channel_statistics,
     make_optimizer,
-    resolve_jit_compile,
     scaling_layers,
-    use_fast_kernels,
 )
 from visionlab.training.heads import output_spec
 
@@ -77,18 +75,3 @@ def test_accuracy_metric_follows_the_head():
                       keras.metrics.CategoricalAccuracy)
     assert isinstance(accuracy_metric(output_spec("sparse_categorical_crossentropy", "auto", 10)),
                       keras.metrics.SparseCategoricalAccuracy)
-
-
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow-only choice")
-def test_auto_jit_compile_uses_onednn_kernels_on_tensorflow_cpu():
-    import tensorflow as tf
-
-    assert not tf.config.list_physical_devices("GPU")  # the CI machines have none
-    assert resolve_jit_compile("auto") is False
-    assert resolve_jit_compile(True) is True
-    assert resolve_jit_compile(False) is False
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-    model.compile(loss="mse", jit_compile=True)  # as keras.models.load_model may leave it
-    assert model.jit_compile is True
-    assert use_fast_kernels(model).jit_compile is False
-    assert use_fast_kernels(model, True).jit_compile is True

@@ -1,4 +1,5 @@
-"""`visionlab datasets` (list built-in datasets and where they are) and `datasets fetch NAME`."""
+"""`visionlab datasets` (built-in datasets and where they are), `datasets fetch NAME`, and
+`visionlab cache` / `cache clear` (the decoded-image cache of image folders)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,20 @@ datasets_app = typer.Typer(
 )
 
 
+cache_app = typer.Typer(
+    help="Show or clear the decoded-image cache of image folders.",
+    invoke_without_command=True,
+    add_completion=False,
+)
+
+_CACHE_DIR_HELP = ("Cache folder. Defaults to $VISIONLAB_CACHE/decoded or "
+                   "~/.cache/visionlab/decoded.")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the `datasets` command group to `app`."""
+    """Add the `datasets` and `cache` command groups to `app`."""
     app.add_typer(datasets_app, name="datasets")
+    app.add_typer(cache_app, name="cache")
 
 
 @datasets_app.callback()
@@ -67,3 +79,56 @@ def fetch(
         location = fetch_dataset(name, quiet=quiet, data_path=data_path)
         if not quiet:
             console.print(f"{name}: {location.note}; ready in {location.path}", highlight=False)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
+@cache_app.callback()
+def cache_list(
+    context: typer.Context,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+) -> None:
+    """List the cached image folders: source, options, images and size on disk."""
+    if context.invoked_subcommand is not None:
+        return
+    with user_errors():
+        from rich.table import Table
+
+        from visionlab.data.cache import default_cache_dir, list_entries
+
+        entries = list_entries(cache_dir)
+        where = cache_dir or default_cache_dir()
+        if not entries:
+            console.print(f"The decoded-image cache in {where} is empty.")
+            return
+        table = Table(title=f"Decoded-image cache in {where}")
+        for column in ("source", "size", "mode", "images", "on disk"):
+            table.add_column(column, justify="right" if column in ("images", "on disk") else "left",
+                             overflow="fold")
+        for entry in entries:
+            size = "x".join(map(str, entry.options.get("image_size", []))) or "?"
+            options = entry.options
+            mode = f"{options.get('color_mode', '?')}, {options.get('resize_mode', '?')}"
+            source = entry.source if entry.complete else f"{entry.source} [yellow](incomplete)[/]"
+            table.add_row(source, size, mode, f"{entry.images:,}", _megabytes(entry.size_bytes))
+        console.print(table)
+        console.print(f"{len(entries)} entries, {_megabytes(sum(e.size_bytes for e in entries))}. "
+                      "Free it with `visionlab cache clear [FOLDER]`.")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    folder: Annotated[Path | None, typer.Argument(
+        help="Only clear what was decoded from this image folder (default: everything).")] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+) -> None:
+    """Delete cached decoded images; the next load of those folders decodes them again."""
+    with user_errors():
+        from visionlab.data.cache import clear
+
+        deleted, freed = clear(cache_dir, folder)
+        what = f"decoded from {folder}" if folder is not None else "in the cache"
+        console.print(f"Deleted {deleted} entr{'y' if deleted == 1 else 'ies'} {what}, "
+                      f"freed {_megabytes(freed)}.")

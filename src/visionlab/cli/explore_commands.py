@@ -27,7 +27,8 @@ def explore(
         "--seed", help="Seed for the sample images and splits.")] = 0,
     image_size: Annotated[int | None, typer.Option(
         "--image-size", min=8,
-        help="Resize to this side in pixels (folders default to 224; built-ins keep their size).")] = None,
+        help="Resize to this side in pixels (folders default to 224; "
+             "built-ins keep their size).")] = None,
     samples_per_class: Annotated[int, typer.Option(
         "--samples-per-class", min=1, help="Sample images per class in samples.png.")] = 5,
 ) -> None:

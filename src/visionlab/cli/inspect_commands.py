@@ -24,8 +24,9 @@ def lr_find(
     end_lr: float = typer.Option(10.0, "--end-lr"),
     steps: int = typer.Option(100, "--steps", min=10, help="Mini-batches in the sweep."),
     rule: str = typer.Option("valley", "--rule", help="valley or steepest."),
-    per_epoch: bool = typer.Option(False, "--per-epoch",
-                                   help="The tutorial's variant: 1e-3 * 10**(epoch/20), val_loss vs lr."),
+    per_epoch: bool = typer.Option(
+        False, "--per-epoch",
+        help="The tutorial's variant: 1e-3 * 10**(epoch/20), val_loss vs lr."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
 ) -> None:
     """Find a good learning rate with an LR range test and plot it."""
@@ -79,10 +80,12 @@ def weights(
     for row in rows:
         table.add_row(row["layer"], row["weight"].split("/")[-1], "x".join(map(str, row["shape"])),
                       f"{row['mean']:.4f}", f"{row['std']:.4f}", f"{row['min']:.3f}",
-                      f"{row['max']:.3f}", f"{row['zero_share']:.1%}", str(row["identical_columns"]))
+                      f"{row['max']:.3f}", f"{row['zero_share']:.1%}",
+                      str(row["identical_columns"]))
     console.print(table)
     trainable = [row for row in rows if "kernel" in row["weight"] or "bias" in row["weight"]]
-    path = output or (opened.path / "figures" / (f"weights-{layer}.png" if layer else "weights.png"))
+    path = output or (opened.path / "figures"
+                      / (f"weights-{layer}.png" if layer else "weights.png"))
     save_figure(histogram_figure({row["weight"]: row["_values"].ravel() for row in trainable[:12]},
                                  title=f"Weight histograms: {opened.name}"), path)
     console.print(f"Histograms: {path}")

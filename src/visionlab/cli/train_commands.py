@@ -1,4 +1,7 @@
-"""Commands for the train/evaluate/predict workflow: init, train, evaluate, predict, runs, recipes, demo."""
+"""Commands for the train/evaluate/predict workflow.
+
+The commands: init, train, evaluate, predict, runs, recipes, demo.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +47,8 @@ def train(
     set_: list[str] = typer.Option([], "--set", help="Override a key: --set train.epochs=3."),
     name: str | None = typer.Option(None, "--name", help="Run name (folder prefix)."),
     resume: Path | None = typer.Option(None, "--resume", help="Continue an interrupted run."),
-    repeat: int = typer.Option(1, "--repeat", min=1, help="Train N times with seeds seed..seed+N-1."),
+    repeat: int = typer.Option(1, "--repeat", min=1,
+                               help="Train N times with seeds seed..seed+N-1."),
     weights: Path | None = typer.Option(None, "--weights",
                                            help="Local pretrained weights file for the backbone."),
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
@@ -112,7 +116,8 @@ def predict(
     top_k: int = typer.Option(3, "--top-k", min=1, help="How many classes to show per image."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
-    plot: Path | None = typer.Option(None, "--plot", help="Save a figure per image in this folder."),
+    plot: Path | None = typer.Option(None, "--plot",
+                                     help="Save a figure per image in this folder."),
 ) -> None:
     """Predict the class of new images with a trained run (bad files are reported, not fatal)."""
     from visionlab.experiments.api import predict as predict_images
@@ -131,7 +136,8 @@ def predict(
         writer.writerow(["path", "rank", "class", "probability", "error"])
         for result in results:
             for rank, top in enumerate(result.get("top", []), start=1):
-                writer.writerow([result["path"], rank, top["class"], f"{top['probability']:.6f}", ""])
+                writer.writerow([result["path"], rank, top["class"],
+                                 f"{top['probability']:.6f}", ""])
             if "error" in result:
                 writer.writerow([result["path"], "", "", "", result["error"]])
         typer.echo(buffer.getvalue(), nl=False)
@@ -145,24 +151,29 @@ def predict(
                 table.add_row(result["path"], "[red]unreadable[/]", result["error"])
                 continue
             tops = ", ".join(f"{t['class']} {t['probability']:.1%}" for t in result["top"])
-            table.add_row(result["path"], f"{result['predicted']} ({result['probability']:.1%})", tops)
+            table.add_row(result["path"],
+                          f"{result['predicted']} ({result['probability']:.1%})", tops)
         console.print(table)
     if any("error" in result for result in results):
         bad = sum("error" in result for result in results)
         error_console.print(f"[yellow]{bad} file(s) could not be read (see above).[/]")
 
 
-def runs(runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs.")) -> None:
+def runs(
+    runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
+) -> None:
     """List runs: name, dataset, model, best validation accuracy, test accuracy, time."""
     from visionlab.experiments.runs import list_runs
 
     with user_errors():
         found = list_runs(runs_dir)
     if not found:
-        console.print("No runs yet. Train one with `visionlab train RECIPE` (see `visionlab recipes`).")
+        console.print("No runs yet. Train one with `visionlab train RECIPE` "
+                      "(see `visionlab recipes`).")
         return
     table = Table(title="Runs")
-    for column in ("run", "status", "dataset", "model", "epochs", "best val acc", "test acc", "time"):
+    for column in ("run", "status", "dataset", "model", "epochs", "best val acc", "test acc",
+                   "time"):
         table.add_column(column, justify="right" if "acc" in column or column in ("epochs", "time")
                          else "left")
     for run in found:
@@ -171,7 +182,8 @@ def runs(runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent f
         test = info.get("test_accuracy")
         table.add_row(
             str(run.path), info.get("status", "?"), info.get("dataset", {}).get("name", "?"),
-            info.get("model", {}).get("name", "?"), str(info.get("epochs_completed", len(run.history))),
+            info.get("model", {}).get("name", "?"),
+            str(info.get("epochs_completed", len(run.history))),
             f"{best['value']:.2%}" if best.get("metric") == "val_accuracy" else "-",
             f"{test:.2%}" if isinstance(test, float) else "-",
             f"{info.get('seconds', 0):.0f}s",

@@ -43,7 +43,7 @@ GATHER_CHUNK_ROWS = 256
 
 
 def default_cache_dir() -> Path:
-    """Return `$VISIONLAB_CACHE/decoded` if the variable is set, else `~/.cache/visionlab/decoded`."""
+    """Return `$VISIONLAB_CACHE/decoded` when that is set, else ~/.cache/visionlab/decoded."""
     root = os.environ.get("VISIONLAB_CACHE")
     if root:
         return Path(root).expanduser() / "decoded"
@@ -272,3 +272,58 @@ def _prune_stale(root: Path, keep: str, source: str | None, options: dict | None
             meta = read_json(entry / "meta.json")
             if meta.get("source") == source and meta.get("options") == options:
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+@dataclass
+class CacheEntry:
+    """One decoded-cache entry as `list_entries` reports it.
+
+    Attributes:
+        folder: the entry folder.
+        source: the image folder it was decoded from ("?" when unknown).
+        options: image_size, color_mode and resize_mode it was decoded with.
+        images: rows (listed files).
+        size_bytes: bytes on disk, every file of the entry.
+        complete: False for an entry a crash or Ctrl-C left without meta.json.
+    """
+
+    folder: Path
+    source: str
+    options: dict
+    images: int
+    size_bytes: int
+    complete: bool
+
+
+def list_entries(cache_dir: str | os.PathLike[str] | None = None) -> list[CacheEntry]:
+    """Return the entries under `cache_dir` (default `default_cache_dir()`), largest first."""
+    root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    if not root.is_dir():
+        return []
+    entries = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+        meta: dict = {}
+        with contextlib.suppress(OSError, ValueError):
+            meta = read_json(folder / "meta.json")
+        entries.append(CacheEntry(folder, str(meta.get("source", "?")), meta.get("options", {}),
+                                  int((meta.get("shape") or [0])[0]), size, bool(meta)))
+    return sorted(entries, key=lambda entry: entry.size_bytes, reverse=True)
+
+
+def clear(cache_dir: str | os.PathLike[str] | None = None,
+          source: str | os.PathLike[str] | None = None) -> tuple[int, int]:
+    """Delete cache entries: all of them, or those decoded from the folder `source`.
+
+    Returns:
+        (entries deleted, bytes freed). The next load of a deleted entry decodes again.
+    """
+    wanted = str(Path(source).expanduser().resolve()) if source is not None else None
+    deleted = freed = 0
+    for entry in list_entries(cache_dir):
+        if wanted is None or entry.source == wanted:
+            shutil.rmtree(entry.folder, ignore_errors=True)
+            deleted, freed = deleted + 1, freed + entry.size_bytes
+    return deleted, freed

@@ -1,7 +1,10 @@
 """Batches for `model.fit` straight from uint8 arrays or memory maps.
 
 Each batch is one fancy-index gather (indices sorted, so a memory map is read front to back)
-and one cast to float32; pixel values stay 0..255 because scaling lives inside the model.
+and nothing else: images stay uint8 0..255. Keras converts a model's inputs to its `Input`
+dtype (float32) inside the compiled step, and scaling lives inside the model, so batches carry
+a quarter of the bytes of float32 ones and a cached epoch costs one memory copy per image
+(BENCHMARKS.md, "Input pipeline").
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from visionlab.errors import ConfigError, DataError
 
 
 class ArrayBatches(keras.utils.PyDataset):
-    """A Keras `PyDataset` of (float32 images, labels) batches, reshuffled every epoch.
+    """A Keras `PyDataset` of (images, labels) batches, reshuffled every epoch.
 
     Args:
-        images: uint8 array or memmap of shape (num_images, height, width, channels).
+        images: uint8 array or memmap of shape (num_images, height, width, channels); batches
+            keep its dtype.
         labels: int class labels of shape (num_images,).
         batch_size: images per batch; the last batch may be smaller.
         shuffle: visit images in a new random order every epoch. Defaults to False.
@@ -87,7 +91,7 @@ class ArrayBatches(keras.utils.PyDataset):
         # Sorted indices read a memmap sequentially; the order inside a batch does not matter.
         indices = np.sort(self._order[index * self.batch_size:(index + 1) * self.batch_size])
         # (batch, height, width, channels), a plain ndarray even when gathered from a memmap
-        images = np.asarray(self.images[indices], dtype=np.float32)
+        images = np.asarray(self.images[indices])
         labels = self.labels[indices]
         if self.one_hot:
             one_hot = np.zeros((labels.size, self.num_classes), dtype=np.float32)

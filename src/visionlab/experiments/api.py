@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from visionlab.experiments import runs, transfer
 from visionlab.experiments.config import DataConfig, ExperimentConfig, load_config
 from visionlab.training.heads import OutputSpec, output_spec
 
-ConfigSource = Union[str, os.PathLike, dict, ExperimentConfig, None]
+ConfigSource = str | os.PathLike | dict | ExperimentConfig | None
 
 
 def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> ImageDataset:
@@ -207,7 +207,6 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     from visionlab.experiments.environment import seed_everything
     from visionlab.experiments.trainer import TrainingJob
     from visionlab.training.checkpoints import load_checkpoint
-    from visionlab.training.fit import use_fast_kernels
     from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
 
     run = runs.Run(run_path)
@@ -216,7 +215,6 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     config = run.config
     seed_everything(config.train.seed, config.train.deterministic)
     model, state = load_checkpoint(run.path / runs.CHECKPOINT_DIR)
-    use_fast_kernels(model, config.train.jit_compile)
     dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
     recorded = run.info.get("dataset", {}).get("checksum")
     if recorded and recorded != dataset.checksum:
@@ -240,12 +238,14 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
 
         Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
                         f"{transfer.total_epochs(config)}")
+    early_stopping = _early_stopping(config)
+    for callback in early_stopping:  # the counters and best weights at the checkpoint
+        callback.load_state(state.get("early_stopping"), run.path / runs.CHECKPOINT_DIR)
     if config.transfer is not None:
-        rows = transfer.resume_transfer(job, model, state, rows, _early_stopping(config))
+        rows = transfer.resume_transfer(job, model, state, rows, early_stopping)
         return job.finish(model, rows, report=report)
     rows = job.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
-                   history_rows=rows,
-                   extra_callbacks=[*schedule_callbacks, *_early_stopping(config)])
+                   history_rows=rows, extra_callbacks=[*schedule_callbacks, *early_stopping])
     return job.finish(model, rows, report=report)
 
 
@@ -253,9 +253,9 @@ def _early_stopping(config: ExperimentConfig) -> list[Any]:
     settings = config.train.early_stopping
     if settings is None:
         return []
-    import keras
+    from visionlab.training.checkpoints import ResumableEarlyStopping
 
-    return [keras.callbacks.EarlyStopping(
+    return [ResumableEarlyStopping(
         monitor=settings.monitor, patience=settings.patience, min_delta=settings.min_delta,
         restore_best_weights=settings.restore_best_weights, mode=settings.mode)]
 
@@ -318,7 +318,8 @@ def _load_other_data(run: runs.Run, data: str, data_path: str | None) -> Split:
     if "test" in dataset.splits:
         return dataset.split("test")
     parts = list(dataset.splits.values())
-    return Split(np.concatenate([p.images for p in parts]), np.concatenate([p.labels for p in parts]))
+    return Split(np.concatenate([p.images for p in parts]),
+                 np.concatenate([p.labels for p in parts]))
 
 
 def predict(run: runs.Run | str | os.PathLike[str], paths: list[str | os.PathLike[str]],

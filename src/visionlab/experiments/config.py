@@ -301,7 +301,7 @@ dataset = "fashion_mnist"     # mnist, fashion_mnist, cifar10, digits, or a fold
 # image_size = [64, 64]       # resize (folders default to 224x224)
 # color_mode = "rgb"          # "rgb" or "grayscale"
 validation_split = 0.1        # stratified share of train held out for validation
-normalize = "rescale"         # "none" (raw 0..255), "rescale" (/255), "standardize" (mean/std of train)
+normalize = "rescale"         # "none" (0..255), "rescale" (/255), "standardize" (train mean/std)
 
 [model]
 name = "codelab_cnn"          # see `visionlab models`
@@ -316,6 +316,8 @@ optimizer = "adam"            # sgd, rmsprop, adam, adamw
 learning_rate = 0.003
 schedule = { name = "exponential", decay = 0.666 }
 seed = 0
+# deterministic = true        # same config + seed -> identical history (TensorFlow op determinism)
+# jit_compile = "auto"        # Keras's choice: XLA on a GPU, TensorFlow's oneDNN kernels on a CPU
 
 # [train.early_stopping]
 # monitor = "val_loss"

@@ -32,7 +32,7 @@ def git_commit(directory: str | None = None) -> str | None:
 
 
 def environment_info() -> dict[str, Any]:
-    """Return versions (visionlab, Keras, backend, Python, NumPy), CPU, core count and git commit."""
+    """Return versions (visionlab, Keras, backend, Python, NumPy), CPU, cores and git commit."""
     import keras
     import numpy
 

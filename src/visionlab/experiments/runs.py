@@ -142,10 +142,8 @@ class Run:
             )
         import keras
 
-        from visionlab.training.fit import use_fast_kernels
-
         register_custom_objects()
-        return use_fast_kernels(keras.models.load_model(self.model_path))
+        return keras.models.load_model(self.model_path)
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
@@ -156,7 +154,10 @@ class Run:
         return pick(rows, key=lambda row: row[metric])
 
     def evaluate(self, **kwargs: Any) -> dict[str, Any]:
-        """Evaluate the run's model on its test data (or `data=`); see `experiments.api.evaluate`."""
+        """Evaluate the run's model on its test data (or `data=`).
+
+        See `experiments.api.evaluate`.
+        """
         from visionlab.experiments.api import evaluate
 
         return evaluate(self, **kwargs)

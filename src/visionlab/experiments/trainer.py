@@ -105,7 +105,7 @@ class TrainingJob:
             TrainingInterrupted: Ctrl-C (a checkpoint and a partial run folder are saved first).
         """
         from visionlab.training import callbacks as vl_callbacks
-        from visionlab.training.checkpoints import EpochCheckpoint
+        from visionlab.training.checkpoints import EpochCheckpoint, ResumableEarlyStopping
         from visionlab.training.determinism import EpochSeeding
 
         train_config = self.config.train
@@ -128,7 +128,9 @@ class TrainingJob:
             *(extra_callbacks or []),
             history_writer,
             EpochCheckpoint(self.run_dir / runs.CHECKPOINT_DIR, extra_state={"phase": phase},
-                            interrupt=interrupt),
+                            interrupt=interrupt, early_stopping=next(
+                                (callback for callback in extra_callbacks or []
+                                 if isinstance(callback, ResumableEarlyStopping)), None)),
             vl_callbacks.RichProgress(verbose=self.verbose),
         ]
         class_weight = None
@@ -207,7 +209,8 @@ class TrainingJob:
                 write_report(run, test)
             except Exception as error:
                 message = (f"The report could not be written ({type(error).__name__}: {error}); "
-                           f"the run itself is complete. Retry with `visionlab report {self.run_dir}`.")
+                           f"the run itself is complete. "
+                           f"Retry with `visionlab report {self.run_dir}`.")
                 self.save_info(report_error=message)
                 warnings.warn(message, RuntimeWarning, stacklevel=2)
                 run = runs.Run(self.run_dir)

@@ -398,6 +398,10 @@ def resume_transfer(job: Any, model: Any, state: dict[str, Any], history_rows: l
         # The optimizer keeps its saved state: no recompile, the same layers trainable.
         rows = _fit_phase(job, model, phase, first_epoch, next_epoch, rows, extra_callbacks or [],
                           compile_first=False)
+    else:  # the checkpoint's phase was complete: its early-stopping state ended with it
+        for callback in extra_callbacks or []:
+            if hasattr(callback, "load_state"):
+                callback.load_state(None, job.run_dir)
     return _run_phases(job, model, phases[index + 1:], rows, extra_callbacks or [])
 
 

@@ -126,7 +126,8 @@ def codelab_cnn(
     import keras
 
     conv_filters = layers.check_positive_ints(filters, "filters")
-    conv_kernels = layers.check_positive_ints(kernel_sizes, "kernel_sizes", length=len(conv_filters))
+    conv_kernels = layers.check_positive_ints(kernel_sizes, "kernel_sizes",
+                                              length=len(conv_filters))
     conv_strides = layers.check_positive_ints(strides, "strides", length=len(conv_filters))
     dense_units = layers.check_positive_int(dense_units, "dense_units")
     head = layers.check_choice(head, HEADS, "head")

@@ -94,7 +94,9 @@ def build_training_model(
     return keras.Model(inputs, outputs, name=name)
 
 
-def make_optimizer(train: TrainConfig, learning_rate: float | Any | None = None) -> keras.optimizers.Optimizer:
+def make_optimizer(
+    train: TrainConfig, learning_rate: float | Any | None = None,
+) -> keras.optimizers.Optimizer:
     """Create the configured Keras optimizer.
 
     Args:
@@ -129,42 +131,13 @@ def compile_model(
     learning_rate: float | Any | None = None,
 ) -> None:
     """Compile `model` with the configured optimizer, the head's loss and a matching accuracy."""
+    jit = "auto" if train.jit_compile == "auto" else bool(train.jit_compile)
     model.compile(
         optimizer=make_optimizer(train, learning_rate),
         loss=spec.loss,
         metrics=[accuracy_metric(spec)],
-        jit_compile=resolve_jit_compile(train.jit_compile),
+        jit_compile=jit,
     )
-
-
-def resolve_jit_compile(setting: bool | str = "auto") -> bool | str:
-    """Return the `jit_compile` value to give Keras for the `train.jit_compile` setting.
-
-    "auto" means: no XLA on the TensorFlow backend without a GPU, else Keras's own "auto".
-    Keras's "auto" turns XLA on for TensorFlow, but XLA's CPU convolutions are 2-4x slower per
-    training step than TensorFlow's default oneDNN kernels (BENCHMARKS.md, "Training speed":
-    codelab CNN 2.67 vs 1.34 ms per image, tinyvgg 4.05 vs 1.03; dense nets equal).
-    """
-    if setting != "auto":
-        return bool(setting)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        if not tf.config.list_physical_devices("GPU"):
-            return False
-    return "auto"
-
-
-def use_fast_kernels(model: keras.Model, setting: bool | str = "auto") -> keras.Model:
-    """Apply `resolve_jit_compile(setting)` to a loaded model before it trains or predicts.
-
-    `keras.models.load_model` compiles with Keras's default, so runs and checkpoints loaded
-    for prediction, evaluation or resuming would otherwise fall back to XLA on CPU.
-    """
-    jit = resolve_jit_compile(setting)
-    if jit != "auto":
-        model.jit_compile = jit
-    return model
 
 
 def balanced_class_weight(labels: np.ndarray, num_classes: int) -> dict[int, float]:

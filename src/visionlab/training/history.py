@@ -5,6 +5,7 @@ Written by `callbacks.HistoryWriter` after every epoch and read back by run fold
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -13,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-HISTORY_COLUMNS = ("epoch", "phase", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
+HISTORY_COLUMNS = (
+    "epoch", "phase", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds",
+)
 
 
 def parse_history_csv(text: str) -> list[dict[str, Any]]:
@@ -61,8 +64,6 @@ def history_column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
     """Return `key` of every row as floats; missing, empty or non-numeric values become NaN."""
     values = np.full(len(rows), np.nan)
     for index, row in enumerate(rows):
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             values[index] = float(row.get(key))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
     return values

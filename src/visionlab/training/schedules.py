@@ -2,23 +2,29 @@
 
 Every schedule has a per-epoch form (an `EpochSchedule`, called by
 `keras.callbacks.LearningRateScheduler` at the start of each epoch, as the tutorials do).
-"cosine" and "one_cycle" also have a per-step form, a `keras.optimizers.schedules.LearningRateSchedule`
-passed to the optimizer, which `get_schedule` returns by default because the learning rate then
-changes smoothly within an epoch. Per-step schedules are serializable, so a model compiled with one
-saves and reloads with `keras.models.load_model(..., safe_mode=True)`.
+"cosine" and "one_cycle" also have a per-step form, a
+`keras.optimizers.schedules.LearningRateSchedule` passed to the optimizer, which `get_schedule`
+returns by default because the learning rate then changes smoothly within an epoch. Per-step
+schedules are serializable, so a model compiled with one saves and reloads with
+`keras.models.load_model(..., safe_mode=True)`.
 
-All per-epoch formulas are closed forms of the epoch index, so a resumed run continues the same curve.
+All per-epoch formulas are closed forms of the epoch index, so a resumed run continues the same
+curve.
 
-| name | learning rate at epoch `e` (0-based) |
-| --- | --- |
-| constant | `base_lr` |
-| exponential | `base_lr * decay**e` (the tutorial's `0.01 * 0.6**epoch`) |
-| constant_then_exponential | `base_lr` while `e < hold_epochs`, else `base_lr * exp(-rate * (e - hold_epochs + 1))` |
-| step | `base_lr * factor ** floor(e / step_epochs)` |
-| cosine | linear warm-up over `warmup_epochs`, then cosine from `base_lr` to `min_lr` |
-| one_cycle | cosine warm-up from `base_lr / div_factor` to `base_lr` over `pct_start` of training, then cosine down to `base_lr / final_div` |
-| codelab_decay | `min_lr + (base_lr - min_lr) * decay**e` ("TensorFlow without a PhD": 0.003 -> 0.0001, decay 0.666) |
-| lr_range | `base_lr * 10 ** (e / epochs_per_decade)` (the tutorial's range test `1e-3 * 10**(epoch/20)`) |
+Learning rate at epoch `e` (0-based), by name:
+
+- constant: `base_lr`
+- exponential: `base_lr * decay**e` (the tutorial's `0.01 * 0.6**epoch`)
+- constant_then_exponential: `base_lr` while `e < hold_epochs`,
+  else `base_lr * exp(-rate * (e - hold_epochs + 1))`
+- step: `base_lr * factor ** floor(e / step_epochs)`
+- cosine: linear warm-up over `warmup_epochs`, then cosine from `base_lr` to `min_lr`
+- one_cycle: cosine warm-up from `base_lr / div_factor` to `base_lr` over `pct_start` of
+  training, then cosine down to `base_lr / final_div`
+- codelab_decay: `min_lr + (base_lr - min_lr) * decay**e`
+  ("TensorFlow without a PhD": 0.003 -> 0.0001, decay 0.666)
+- lr_range: `base_lr * 10 ** (e / epochs_per_decade)`
+  (the tutorial's range test `1e-3 * 10**(epoch/20)`)
 
 "constant_then_exponential" is the closed form of the Keras `LearningRateScheduler` example
 `lr if epoch < 10 else lr * exp(-0.1)`, which multiplies the rate once at epoch 10, twice at 11 …
@@ -194,7 +200,8 @@ def _resolve_parameters(name: str, overrides: Mapping[str, Any]) -> dict[str, fl
             f"its accepted parameters are: {accepted}. Remove or rename the parameter.")
     params = dict(defaults)
     for key, value in overrides.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
             raise ConfigError(f"Parameter '{key}' of learning-rate schedule '{name}' must be a "
                               f"finite number, got {value!r}.")
         if key in _INTEGER_PARAMETERS and (value != int(value) or value < 0):
