@@ -1,4 +1,8 @@
-"""Input-pipeline benchmark: images/s to produce 224x224 RGB float32 batches from a JPEG folder.
+"""Input-pipeline benchmark: images/s to produce 224x224 RGB batches from a JPEG folder.
+
+Each side produces the batches its `model.fit` consumes: `ArrayBatches` yields uint8 (the model
+casts to float32 inside its compiled step); Keras's `image_dataset_from_directory` yields
+float32 (its resize does).
 
 Data: >= 1,500 real JPEGs made by re-encoding the photos shipped in the PyPI packages
 `foolbox` (foolbox/data/imagenet_*.jpg) and `scikit-image` (skimage/data/*.png|jpg) at several
@@ -240,7 +244,7 @@ def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, count
     default = arguments.sides == ",".join(map(str, LONGEST_SIDES))
     write_json(OUT / ("pipeline.json" if default else
                       f"pipeline-{arguments.sides.replace(',', '-')}.json"), result)
-    print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB float32 batches of {BATCH_SIZE}; "
+    print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB batches of {BATCH_SIZE}; "
           f"median of {arguments.repeats}; {info}")
     print("\n| pipeline | images/s | vs keras | CPU ms / image | keras CPU / this | cores used |\n"
           "| --- | ---: | ---: | ---: | ---: | ---: |")

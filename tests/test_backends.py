@@ -48,6 +48,6 @@ def test_jax_backend_loads_data_and_trains(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     facts = json.loads(result.stdout.strip().splitlines()[-1])
     assert facts["backend"] == facts["reloaded_backend"] == "jax"
-    assert facts["batch"] == [[16, 8, 8, 1], "float32", 16]
+    assert facts["batch"] == [[16, 8, 8, 1], "uint8", 16]
     assert facts["status"] == "completed"
     assert facts["test_accuracy"] > 0.3  # well above the 10% of chance after 3 epochs

@@ -133,14 +133,14 @@ def test_split_holding_bad_files_is_gathered_without_them(bad_folder, cache_dir)
 
 
 def test_list_entries_and_clear_one_source_or_all(tmp_path, class_folder, cache_dir):
-    first = class_folder(tmp_path / "first", {"a": 3, "b": 3})
-    second = class_folder(tmp_path / "second", {"a": 2, "b": 2})
+    first = class_folder(tmp_path / "first", {"a": 5, "b": 5})
+    second = class_folder(tmp_path / "second", {"a": 6, "b": 6})
     load(first)
     load(second)
     load(second, color_mode="grayscale")
     entries = cache.list_entries()
     assert sorted((entry.source, entry.images) for entry in entries) == [
-        (str(first.resolve()), 6), (str(second.resolve()), 4), (str(second.resolve()), 4)]
+        (str(first.resolve()), 10), (str(second.resolve()), 12), (str(second.resolve()), 12)]
     assert all(entry.complete and entry.size_bytes > 0 for entry in entries)
     assert entries == sorted(entries, key=lambda entry: entry.size_bytes, reverse=True)
     assert cache.clear(source=tmp_path / "elsewhere") == (0, 0)
@@ -151,7 +151,7 @@ def test_list_entries_and_clear_one_source_or_all(tmp_path, class_folder, cache_
     assert [entry.source for entry in cache.list_entries()] == [str(first.resolve())]
     decode.stats.reset()
     load(second)  # decoded again after clearing
-    assert decode.stats.calls == 4
+    assert decode.stats.calls == 12
     assert cache.clear()[0] == 2
     assert cache.list_entries() == []
     assert list(cache_dir.iterdir()) == []
