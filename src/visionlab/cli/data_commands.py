@@ -108,8 +108,8 @@ def cache_list(
             table.add_column(column, justify="right" if column in ("images", "on disk") else "left",
                              overflow="fold")
         for entry in entries:
-            size = "x".join(map(str, entry.options.get("image_size", []))) or "?"
             options = entry.options
+            size = "x".join(map(str, options.get("image_size", []))) or "?"
             mode = f"{options.get('color_mode', '?')}, {options.get('resize_mode', '?')}"
             source = entry.source if entry.complete else f"{entry.source} [yellow](incomplete)[/]"
             table.add_row(source, size, mode, f"{entry.images:,}", _megabytes(entry.size_bytes))

@@ -206,7 +206,7 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     """
     from visionlab.experiments.environment import seed_everything
     from visionlab.experiments.trainer import TrainingJob
-    from visionlab.training.checkpoints import load_checkpoint
+    from visionlab.training.checkpoints import load_checkpoint, restore_early_stopping
     from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
 
     run = runs.Run(run_path)
@@ -239,11 +239,10 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
         Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
                         f"{transfer.total_epochs(config)}")
     early_stopping = _early_stopping(config)
-    for callback in early_stopping:  # the counters and best weights at the checkpoint
-        callback.load_state(state.get("early_stopping"), run.path / runs.CHECKPOINT_DIR)
     if config.transfer is not None:
         rows = transfer.resume_transfer(job, model, state, rows, early_stopping)
         return job.finish(model, rows, report=report)
+    restore_early_stopping(early_stopping, state, run.path / runs.CHECKPOINT_DIR)
     rows = job.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
                    history_rows=rows, extra_callbacks=[*schedule_callbacks, *early_stopping])
     return job.finish(model, rows, report=report)

@@ -114,6 +114,8 @@ class TrainingJob:
         validation = self.dataset.splits.get("validation")
         validation_batches = self.batches(validation, shuffle=False) if validation else None
 
+        early_stopping = next((callback for callback in extra_callbacks or []
+                               if isinstance(callback, ResumableEarlyStopping)), None)
         nan_guard = vl_callbacks.NanGuard()
         interrupt = vl_callbacks.GracefulInterrupt()
         history_writer = vl_callbacks.HistoryWriter(
@@ -128,9 +130,7 @@ class TrainingJob:
             *(extra_callbacks or []),
             history_writer,
             EpochCheckpoint(self.run_dir / runs.CHECKPOINT_DIR, extra_state={"phase": phase},
-                            interrupt=interrupt, early_stopping=next(
-                                (callback for callback in extra_callbacks or []
-                                 if isinstance(callback, ResumableEarlyStopping)), None)),
+                            interrupt=interrupt, early_stopping=early_stopping),
             vl_callbacks.RichProgress(verbose=self.verbose),
         ]
         class_weight = None

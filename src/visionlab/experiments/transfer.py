@@ -395,13 +395,14 @@ def resume_transfer(job: Any, model: Any, state: dict[str, Any], history_rows: l
     rows = list(history_rows)
     phase = phases[index]
     if next_epoch < first_epoch + phase.epochs:
-        # The optimizer keeps its saved state: no recompile, the same layers trainable.
+        from visionlab.experiments.runs import CHECKPOINT_DIR
+        from visionlab.training.checkpoints import restore_early_stopping
+
+        # Early stopping continues its count within the phase (a finished phase's count ended
+        # with it); the optimizer keeps its saved state: no recompile, same layers trainable.
+        restore_early_stopping(extra_callbacks or [], state, job.run_dir / CHECKPOINT_DIR)
         rows = _fit_phase(job, model, phase, first_epoch, next_epoch, rows, extra_callbacks or [],
                           compile_first=False)
-    else:  # the checkpoint's phase was complete: its early-stopping state ended with it
-        for callback in extra_callbacks or []:
-            if hasattr(callback, "load_state"):
-                callback.load_state(None, job.run_dir)
     return _run_phases(job, model, phases[index + 1:], rows, extra_callbacks or [])
 
 

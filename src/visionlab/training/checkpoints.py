@@ -96,13 +96,26 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
     def load_state(self, state: dict[str, Any] | None, directory: Path) -> None:
         """Start the next `fit` from `state` (from `save_state`); None starts afresh."""
         if state is None:
-            self._loaded = None
             return
         loaded = dict(state)
         if loaded.get("weights"):
             with np.load(directory / loaded["weights"]) as arrays:
                 loaded["best_weights"] = [arrays[f"arr_{index}"] for index in range(len(arrays))]
         self._loaded = loaded
+
+
+def restore_early_stopping(callbacks: list[Any], state: dict[str, Any],
+                           directory: str | os.PathLike[str]) -> None:
+    """Give each `ResumableEarlyStopping` in `callbacks` the checkpoint's early-stopping state.
+
+    Args:
+        callbacks: the callbacks of the resumed `fit`.
+        state: the checkpoint's state dict (from `load_checkpoint`).
+        directory: the checkpoint folder (it holds the best weights).
+    """
+    for callback in callbacks:
+        if isinstance(callback, ResumableEarlyStopping):
+            callback.load_state(state.get("early_stopping"), Path(directory))
 
 
 def _remove_other_best_weights(directory: Path, keep: str | None) -> None:
