@@ -136,7 +136,7 @@ def comparison_table(runs: Sequence[Run | str | os.PathLike[str]],
             runs=group_runs,
             config={key: _shared_value([configs[index].get(key) for index in members])
                     for key in config_keys},
-            best=_statistic([_best(run.history, metric) for run in group_runs]),
+            best=_statistic([_best(run, metric) for run in group_runs]),
             final=_statistic([_final(run.history, metric) for run in group_runs]),
             test_accuracy=_statistic([run.metrics.get("test_accuracy") for run in group_runs]),
             seconds=_statistic([run.info.get("seconds") for run in group_runs]),
@@ -201,11 +201,9 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def _best(history: list[dict[str, Any]], metric: str) -> float | None:
-    values = [row[metric] for row in history if _finite(row.get(metric))]
-    if not values:
-        return None
-    return min(values) if "loss" in metric else max(values)
+def _best(run: Run, metric: str) -> float | None:
+    row = run.best_epoch(metric)
+    return None if row is None else row[metric]
 
 
 def _final(history: list[dict[str, Any]], metric: str) -> float | None:

@@ -147,7 +147,7 @@ class Run:
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
-        rows = [row for row in self.history if not _is_nan(row.get(metric))]
+        rows = [row for row in self.history if _is_finite(row.get(metric))]
         if not rows:
             return None
         pick = min if "loss" in metric else max
@@ -177,8 +177,8 @@ def register_custom_objects() -> None:
     register_serializables()
 
 
-def _is_nan(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _is_finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def load_run(path: str | os.PathLike[str]) -> Run:
