@@ -9,7 +9,8 @@ import pytest
 
 from visionlab.errors import ConfigError
 from visionlab.evaluation import diagnosis
-from visionlab.evaluation.diagnosis import Finding, diagnose
+from visionlab.evaluation.diagnosis import diagnose
+from visionlab.evaluation.findings import SEVERITY_ORDER, Finding
 from visionlab.reports import i18n
 
 
@@ -234,7 +235,7 @@ def test_dead_units_quote_the_layer_share():
 
 def test_findings_are_ordered_by_severity():
     findings = diagnose(overfitting(), metrics=mnist_chance_metrics() | {"test_accuracy": 0.95})
-    order = [diagnosis._SEVERITY_ORDER[finding.severity] for finding in findings]
+    order = [SEVERITY_ORDER[finding.severity] for finding in findings]
     assert order == sorted(order)
 
 

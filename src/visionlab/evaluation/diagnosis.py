@@ -2,7 +2,10 @@
 
 Each rule reads the numbers a teacher would look at (train vs validation accuracy, the shape of
 the loss curves, accuracy against chance, per-class recall …) and, when it fires, says what it
-saw, the numbers behind it and the knob to turn. Thresholds are the module constants below.
+saw, the numbers behind it and the knob to turn. This module holds `diagnose` and the rules
+on the training curves, with their thresholds as the module constants below; the rules on
+per-class test metrics and dead units are in `visionlab.evaluation.class_findings`, and the
+`Finding` they all return is in `visionlab.evaluation.findings`.
 
 Example:
     for finding in diagnose(run.history, metrics=run.metrics, class_names=run.class_names):
@@ -13,14 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from visionlab.evaluation.class_findings import class_imbalance, dead_units_finding, recall_spread
+from visionlab.evaluation.findings import SEVERITY_ORDER, Finding, Severity, make_finding
 from visionlab.reports.i18n import (
     check_language,
-    format_count,
     format_number,
     format_percent,
     format_points,
@@ -46,32 +49,6 @@ PLATEAU_MIN_DELTA = 0.001          # validation accuracy gain (or relative loss 
 PLATEAU_PATIENCE = 5               # epochs without such a gain that make a plateau
 SUGGESTED_PATIENCE = 3             # EarlyStopping patience suggested for a plateau
 VALIDATION_ABOVE_TRAIN_GAP = 0.01  # validation accuracy this far above train accuracy
-RECALL_SPREAD = 0.20               # best - worst per-class recall
-SUPPORT_RATIO = 3.0                # largest / smallest class support in the test set
-DEAD_UNITS_SHARE = 0.25            # share of never-active ReLU units in a layer
-DEAD_UNITS_PROBLEM_SHARE = 0.50
-
-Severity = Literal["info", "warning", "problem"]
-_SEVERITY_ORDER = {"problem": 0, "warning": 1, "info": 2}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One diagnosis: the rule that fired, how serious it is, what it saw and what to try.
-
-    Attributes:
-        rule: rule name, for example `"overfitting"` (stable across languages).
-        severity: `"info"`, `"warning"` or `"problem"`.
-        message: plain sentences with the numbers behind the finding.
-        numbers: the raw numbers the message quotes (fractions, epochs, counts).
-        knob: the setting(s) to change.
-    """
-
-    rule: str
-    severity: Severity
-    message: str
-    numbers: dict[str, Any] = field(default_factory=dict)
-    knob: str = ""
 
 
 def diagnose(
@@ -108,7 +85,8 @@ def diagnose(
     if num_classes is None and metrics.get("confusion_matrix"):
         num_classes = len(metrics["confusion_matrix"])
     if not history:
-        return [_finding("no_history", "info", lang, {}, [("diagnosis.no_history.message", {})])]
+        return [make_finding("no_history", "info", lang, {},
+                             [("diagnosis.no_history.message", {})])]
 
     curves = _Curves(history)
     findings: list[Finding] = []
@@ -123,15 +101,15 @@ def diagnose(
             found = rule(curves, lang)
             if found is not None:
                 findings.append(found)
-        found = _recall_spread(metrics, lang)
+        found = recall_spread(metrics, lang)
         if found is not None:
             findings.append(found)
-    for found in (_class_imbalance(metrics, lang), _dead_units(dead_units, lang)):
+    for found in (class_imbalance(metrics, lang), dead_units_finding(dead_units, lang)):
         if found is not None:
             findings.append(found)
     if not any(finding.severity != "info" for finding in findings):
         findings.insert(0, _healthy(curves, metrics, lang))
-    return sorted(findings, key=lambda finding: _SEVERITY_ORDER[finding.severity])
+    return sorted(findings, key=lambda finding: SEVERITY_ORDER[finding.severity])
 
 
 class _Curves:
@@ -159,12 +137,6 @@ class _Curves:
         return int(self.epochs[index])
 
 
-def _finding(rule: str, severity: Severity, lang: str, numbers: dict[str, Any],
-             sentences: list[tuple[str, dict[str, Any]]], **knob_fmt: Any) -> Finding:
-    message = " ".join(t(key, lang, **fmt) for key, fmt in sentences)
-    return Finding(rule, severity, message, numbers, t(f"diagnosis.{rule}.knob", lang, **knob_fmt))
-
-
 def _healthy(curves: _Curves, metrics: Mapping[str, Any], lang: str) -> Finding:
     train, validation = curves.last("accuracy"), curves.last("val_accuracy")
     best_index = (int(np.nanargmax(curves["val_accuracy"])) if curves.has("val_accuracy")
@@ -182,7 +154,7 @@ def _healthy(curves: _Curves, metrics: Mapping[str, Any], lang: str) -> Finding:
         numbers["test_accuracy"] = float(test_accuracy)
         sentences.append(("diagnosis.healthy.test",
                           {"test": format_percent(float(test_accuracy), lang)}))
-    return _finding("healthy", "info", lang, numbers, sentences)
+    return make_finding("healthy", "info", lang, numbers, sentences)
 
 
 def _divergence(curves: _Curves, lang: str) -> Finding | None:
@@ -198,8 +170,8 @@ def _divergence(curves: _Curves, lang: str) -> Finding | None:
         if len(bad):
             index = int(start + bad[0])
             numbers = {"column": column, "epoch": curves.epoch(index)}
-            return _finding("divergence", "problem", lang, numbers,
-                            [("diagnosis.divergence.nan", numbers)])
+            return make_finding("divergence", "problem", lang, numbers,
+                                [("diagnosis.divergence.nan", numbers)])
     losses = curves["loss"]
     finite = np.flatnonzero(np.isfinite(losses))
     if len(finite) >= 2:
@@ -210,7 +182,7 @@ def _divergence(curves: _Curves, lang: str) -> Finding | None:
             numbers = {"first_loss": float(losses[first]), "peak_loss": float(losses[peak_index]),
                        "first_epoch": curves.epoch(first), "epoch": curves.epoch(peak_index),
                        "factor": float(factor)}
-            return _finding("divergence", "problem", lang, numbers, [(
+            return make_finding("divergence", "problem", lang, numbers, [(
                 "diagnosis.divergence.exploding", {
                     "first": format_number(numbers["first_loss"], lang),
                     "peak": format_number(numbers["peak_loss"], lang),
@@ -255,7 +227,7 @@ def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any], num_classes: i
             sentences.append(("diagnosis.learned_nothing.one_class",
                               {"predicted": predicted, "num_classes": num_classes}))
     sentences.append(("diagnosis.learned_nothing.symmetry", {}))
-    return _finding("learned_nothing", "problem", lang, numbers, sentences)
+    return make_finding("learned_nothing", "problem", lang, numbers, sentences)
 
 
 def _overfitting(curves: _Curves, lang: str) -> Finding | None:
@@ -293,7 +265,7 @@ def _overfitting(curves: _Curves, lang: str) -> Finding | None:
         return None
     severity: Severity = "problem" if numbers.get("gap", 0.0) >= OVERFITTING_GAP_PROBLEM \
         else "warning"
-    return _finding("overfitting", severity, lang, numbers, sentences)
+    return make_finding("overfitting", severity, lang, numbers, sentences)
 
 
 def _underfitting(curves: _Curves, lang: str) -> Finding | None:
@@ -315,7 +287,7 @@ def _underfitting(curves: _Curves, lang: str) -> Finding | None:
         key = ("still_falling" if change <= -STILL_FALLING_PER_EPOCH * TREND_EPOCHS else "flat")
         sentences.append((f"diagnosis.underfitting.{key}", {
             "change": _signed_percent(change, lang), "epochs": TREND_EPOCHS}))
-    return _finding("underfitting", "warning", lang, numbers, sentences)
+    return make_finding("underfitting", "warning", lang, numbers, sentences)
 
 
 def _high_learning_rate(curves: _Curves, lang: str) -> Finding | None:
@@ -343,7 +315,7 @@ def _high_learning_rate(curves: _Curves, lang: str) -> Finding | None:
         numbers["learning_rate"] = learning_rate
         sentences.append(("diagnosis.high_learning_rate.current",
                           {"learning_rate": format_number(learning_rate, lang, 3)}))
-    return _finding("high_learning_rate", "warning", lang, numbers, sentences)
+    return make_finding("high_learning_rate", "warning", lang, numbers, sentences)
 
 
 def _plateau(curves: _Curves, lang: str) -> Finding | None:
@@ -375,7 +347,7 @@ def _plateau(curves: _Curves, lang: str) -> Finding | None:
                "min_delta": PLATEAU_MIN_DELTA}
     min_delta = (t("diagnosis.points", lang, value=format_points(PLATEAU_MIN_DELTA, lang))
                  if use_accuracy else format_percent(PLATEAU_MIN_DELTA, lang))
-    return _finding("plateau", "info", lang, numbers, [("diagnosis.plateau.message", {
+    return make_finding("plateau", "info", lang, numbers, [("diagnosis.plateau.message", {
         "metric": t(f"diagnosis.metric.{metric}", lang), "min_delta": min_delta,
         "since_epoch": numbers["since_epoch"], "since": shown(best_value),
         "best": shown(values[best_index]), "best_epoch": numbers["best_epoch"],
@@ -389,71 +361,10 @@ def _validation_above_train(curves: _Curves, lang: str) -> Finding | None:
     if not math.isfinite(gap) or gap < VALIDATION_ABOVE_TRAIN_GAP:
         return None
     numbers = {"train_accuracy": train, "val_accuracy": validation, "gap": gap}
-    return _finding("validation_above_train", "info", lang, numbers, [(
+    return make_finding("validation_above_train", "info", lang, numbers, [(
         "diagnosis.validation_above_train.message", {
             "train": format_percent(train, lang), "validation": format_percent(validation, lang),
             "gap": format_points(gap, lang)})])
-
-
-def _per_class(metrics: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    per_class = metrics.get("per_class") or {}
-    return {str(name): entry for name, entry in per_class.items()
-            if float(entry.get("support", 0)) > 0}
-
-
-def _recall_spread(metrics: Mapping[str, Any], lang: str) -> Finding | None:
-    per_class = _per_class(metrics)
-    if len(per_class) < 2:
-        return None
-    recalls = {name: float(entry["recall"]) for name, entry in per_class.items()
-               if entry.get("recall") is not None}
-    if len(recalls) < 2:
-        return None
-    worst = min(recalls, key=recalls.__getitem__)
-    best = max(recalls, key=recalls.__getitem__)
-    spread = recalls[best] - recalls[worst]
-    if spread < RECALL_SPREAD:
-        return None
-    numbers = {"worst_class": worst, "worst_recall": recalls[worst], "best_class": best,
-               "best_recall": recalls[best], "spread": spread}
-    return _finding("recall_spread", "warning", lang, numbers, [(
-        "diagnosis.recall_spread.message", {
-            "worst": format_percent(recalls[worst], lang), "worst_class": worst,
-            "best": format_percent(recalls[best], lang), "best_class": best,
-            "spread": format_points(spread, lang)})])
-
-
-def _class_imbalance(metrics: Mapping[str, Any], lang: str) -> Finding | None:
-    supports = {name: int(entry["support"]) for name, entry in _per_class(metrics).items()}
-    if len(supports) < 2:
-        return None
-    largest = max(supports, key=supports.__getitem__)
-    smallest = min(supports, key=supports.__getitem__)
-    ratio = supports[largest] / supports[smallest]
-    if ratio < SUPPORT_RATIO:
-        return None
-    numbers = {"largest_class": largest, "largest_support": supports[largest],
-               "smallest_class": smallest, "smallest_support": supports[smallest],
-               "ratio": ratio}
-    return _finding("class_imbalance", "warning", lang, numbers, [(
-        "diagnosis.class_imbalance.message", {
-            "largest": largest, "largest_count": format_count(supports[largest], lang),
-            "smallest": smallest, "smallest_count": format_count(supports[smallest], lang),
-            "ratio": format_number(ratio, lang, 3)})])
-
-
-def _dead_units(dead_units: Mapping[str, float] | None, lang: str) -> Finding | None:
-    flagged = {layer: float(share) for layer, share in (dead_units or {}).items()
-               if float(share) >= DEAD_UNITS_SHARE}
-    if not flagged:
-        return None
-    layers = "; ".join(t("diagnosis.dead_units.layer", lang, layer=layer,
-                         share=format_percent(share, lang, 0))
-                       for layer, share in flagged.items())
-    severity: Severity = ("problem" if max(flagged.values()) >= DEAD_UNITS_PROBLEM_SHARE
-                          else "warning")
-    return _finding("dead_units", severity, lang, {"layers": flagged},
-                    [("diagnosis.dead_units.message", {"layers": layers})])
 
 
 def _signed_percent(value: float, lang: str) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.errors import DataError, RunError
-from visionlab.experiments import runs, transfer
+from visionlab.experiments import runs, transfer, transfer_model
 from visionlab.experiments.config import DataConfig, ExperimentConfig, load_config
 from visionlab.training.heads import OutputSpec, output_spec
 
@@ -85,8 +85,9 @@ def build_model(config: ExperimentConfig, dataset: ImageDataset, spec: OutputSpe
     from visionlab.training.fit import augmentation_layers, build_training_model, scaling_layers
 
     image_shape = dataset.image_shape
-    if config.transfer is not None or transfer.is_backbone(config.model.name):
-        body = transfer.build_transfer_body(config, image_shape, spec.num_outputs, spec.activation)
+    if config.transfer is not None or transfer_model.is_backbone(config.model.name):
+        body = transfer_model.build_transfer_body(config, image_shape, spec.num_outputs,
+                                                  spec.activation)
     else:
         body = create_model(config.model.name, input_shape=image_shape,
                             num_outputs=spec.num_outputs, output_activation=spec.activation,
@@ -122,7 +123,7 @@ def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
         image_shape=dataset.image_shape,
         in_memory_bytes=in_memory_bytes(*(split.images for split in dataset.splits.values())),
         normalize=config.data.normalize,
-        backbone_preprocessing=transfer.preprocessing_description(config),
+        backbone_preprocessing=transfer_model.preprocessing_description(config),
     )
     return run_preflight(facts)
 

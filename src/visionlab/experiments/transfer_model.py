@@ -1,0 +1,249 @@
+"""Transfer learning, the model: a pretrained base under a new output head.
+
+A model is built on a pretrained base when `[model] name` is a registered backbone
+(`visionlab models --kind backbone`) or `"run:<run folder>"`: a previous visionlab run whose
+model, minus its output layer, becomes the base. Either way the model takes raw 0..255 pixels
+and applies the base's own preprocessing, so `data.normalize` must be "none" (pre-flight checks).
+
+Training that model in warm-up / fine-tune phases lives in `visionlab.experiments.transfer`.
+
+Example:
+    [model]
+    name = "efficientnet_lite0"        # or "run:runs/digits-cnn-20260101-120000"
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from visionlab.errors import ConfigError, ModelError, RunError
+from visionlab.experiments.config import ExperimentConfig
+from visionlab.experiments.transfer import (
+    BACKBONE_LAYER,
+    apply_phase_trainability,
+    plan_phases,
+)
+
+RUN_PREFIX = "run:"
+RUN_HEAD_ARGUMENTS = ("head_units", "head_activation", "dropout", "kernel_l2")
+# From scratch on a small dataset the default 0.99 leaves BatchNorm's moving statistics (used at
+# test time) far behind the quickly changing network after a few hundred steps.
+SCRATCH_BATCH_NORM_MOMENTUM = 0.9
+
+
+def run_backbone_path(model_name: str) -> Path | None:
+    """Return the run folder of a `"run:<folder>"` model name, or None for other names."""
+    if not model_name.startswith(RUN_PREFIX):
+        return None
+    return Path(model_name[len(RUN_PREFIX):].strip()).expanduser()
+
+
+def is_backbone(model_name: str) -> bool:
+    """Return True when `model_name` is a registered backbone or a `"run:<folder>"` base."""
+    if model_name.startswith(RUN_PREFIX):
+        return True
+    from visionlab.models.registry import get_model_entry
+
+    try:
+        return get_model_entry(model_name).kind == "backbone"
+    except ModelError:
+        return False
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, int],
+                        num_outputs: int, output_activation: str) -> Any:
+    """Build the model body on a pretrained base, frozen or not as the strategy starts.
+
+    The body takes raw 0..255 pixels: a registry backbone gets its own `BackbonePreprocessing`,
+    a run keeps its input scaling layers.
+
+    Args:
+        config: the resolved experiment (its `model` and `transfer` sections).
+        image_shape: `(height, width, channels)` of the data.
+        num_outputs: units of the new output layer.
+        output_activation: activation of the new output layer.
+
+    Raises:
+        ConfigError: [transfer] on a model that is not a backbone, or a contradictory setting.
+    """
+    name = config.model.name
+    strategy = config.transfer.strategy if config.transfer else None
+    if not is_backbone(name):
+        raise ConfigError(
+            f"[transfer] needs a pretrained base, but model.name = '{name}' is not a backbone. "
+            f"Set model.name to a backbone (see `visionlab models --kind backbone`) or to "
+            f"'run:<run folder>', or remove the [transfer] section to train '{name}' from scratch."
+        )
+    if strategy is not None:
+        plan_phases(config)  # fails early when there is nothing to train
+    arguments = dict(config.model.arguments)
+    if strategy is not None and "trainable_layers" in arguments:
+        raise ConfigError(
+            "model.trainable_layers conflicts with [transfer], which decides what trains; "
+            "remove it and use transfer.strategy / transfer.unfreeze_top_layers."
+        )
+    run_path = run_backbone_path(name)
+    if run_path is not None:
+        if strategy == "scratch":
+            raise ConfigError(
+                f"transfer.strategy = 'scratch' trains a backbone architecture from random "
+                f"weights, which a previous run ('{name}') cannot provide. Use a registered "
+                "backbone for scratch, or strategy 'head-only'/'warmup-finetune'/'full'."
+            )
+        body = _run_body(run_path, image_shape, num_outputs, output_activation, arguments)
+    else:
+        body = _registry_body(name, strategy, image_shape, num_outputs, output_activation,
+                              arguments)
+    if strategy in ("full", "scratch"):
+        apply_phase_trainability(body, plan_phases(config)[0])
+    return body
+
+
+def _registry_body(name: str, strategy: str | None, image_shape: tuple[int, int, int],
+                   num_outputs: int, output_activation: str, arguments: dict[str, Any]) -> Any:
+    from visionlab.models.backbones.catalog import RANDOM_WEIGHTS
+    from visionlab.models.registry import create_model
+
+    if arguments.get("include_preprocessing", True) is not True:
+        raise ConfigError(
+            f"model.include_preprocessing = false would feed backbone '{name}' raw pixels; "
+            "visionlab always inserts the backbone's own preprocessing. Remove the key."
+        )
+    arguments["include_preprocessing"] = True
+    if strategy == "scratch":
+        if arguments.get("weights", "random") not in RANDOM_WEIGHTS:
+            raise ConfigError(
+                f"transfer.strategy = 'scratch' uses random weights, but model.weights = "
+                f"{arguments['weights']!r}. Remove model.weights or choose another strategy."
+            )
+        arguments["weights"] = "random"
+    body = create_model(name, input_shape=image_shape, num_outputs=num_outputs,
+                        output_activation=output_activation, **arguments)
+    if strategy == "scratch":
+        body = _with_batch_norm_in_training_mode(body)
+    return body
+
+
+def _with_batch_norm_in_training_mode(body: Any) -> Any:
+    """Re-wire a backbone body so its base follows `fit`'s training flag (BatchNorm learns).
+
+    Backbone bodies are a chain image -> preprocessing -> backbone -> pool -> head layers, with
+    the backbone called in inference mode; calling the same layers again without
+    `training=False` keeps their weights and lets BatchNorm normalize by batch statistics.
+    """
+    import keras
+
+    for layer in body.get_layer(BACKBONE_LAYER).layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = SCRATCH_BATCH_NORM_MOMENTUM
+    inputs = keras.Input(shape=tuple(body.inputs[0].shape[1:]), name="image")
+    tensor = inputs
+    for layer in body.layers:
+        if not isinstance(layer, keras.layers.InputLayer):
+            tensor = layer(tensor)
+    return keras.Model(inputs, tensor, name=body.name)
+
+
+def _run_body(run_path: Path, image_shape: tuple[int, int, int], num_outputs: int,
+              output_activation: str, arguments: dict[str, Any]) -> Any:
+    import keras
+
+    from visionlab.experiments.runs import Run
+
+    unknown = sorted(set(arguments) - set(RUN_HEAD_ARGUMENTS))
+    if unknown:
+        raise ConfigError(
+            f"model.{unknown[0]} does not apply to a run used as a backbone; a run base "
+            f"accepts only {', '.join('model.' + key for key in RUN_HEAD_ARGUMENTS)}."
+        )
+    try:
+        source = Run(run_path).load_model()
+    except RunError as error:
+        raise ConfigError(f"model.name = '{RUN_PREFIX}{run_path}': {error}") from None
+    expected = tuple(int(size) for size in source.inputs[0].shape[1:])
+    if expected != tuple(image_shape):
+        height, width, channels = expected
+        raise ConfigError(
+            f"Run '{run_path}' takes {height}x{width}x{channels} images but the data is "
+            f"{'x'.join(map(str, image_shape))}. Set data.image_size = [{height}, {width}] and "
+            f"data.color_mode = '{'grayscale' if channels == 1 else 'rgb'}'."
+        )
+    old_body = source.layers[-1]
+    if not isinstance(old_body, keras.Model) or "predictions" not in [
+            layer.name for layer in old_body.layers]:
+        raise ConfigError(
+            f"The model of run '{run_path}' does not end in a visionlab model with a "
+            "'predictions' layer, so its output layer cannot be replaced. Use a run trained "
+            "by `visionlab train`."
+        )
+    # The run's scaling layers stay (the base expects what they produce); augmentation goes.
+    scaling = [layer for layer in source.layers[:-1]
+               if not isinstance(layer, keras.layers.InputLayer)
+               and not layer.name.startswith("augment_")]
+    base = keras.Model(old_body.inputs, old_body.get_layer("predictions").input,
+                       name=BACKBONE_LAYER)
+    inputs = keras.Input(shape=tuple(image_shape), name="image")
+    tensor = inputs
+    for layer in scaling:
+        tensor = layer(tensor)
+    tensor = base(tensor, training=False)
+    if len(tensor.shape) > 2:  # a feature map: pool it like the registry backbones do
+        tensor = keras.layers.GlobalAveragePooling2D(name="pool")(tensor)
+    outputs = _new_head(tensor, num_outputs, output_activation, **arguments)
+    body = keras.Model(inputs, outputs, name="run_backbone")
+    from visionlab.models.backbones import set_trainable
+
+    set_trainable(body, 0)
+    return body
+
+
+def _new_head(tensor: Any, num_outputs: int, output_activation: str, *,
+              head_units: Any = (), head_activation: str = "relu", dropout: float = 0.0,
+              kernel_l2: float = 0.0) -> Any:
+    import keras
+
+    if isinstance(head_units, (int, str)) or any(
+            isinstance(units, bool) or not isinstance(units, int) or units < 1
+            for units in head_units):
+        raise ConfigError(f"model.head_units must be a list of positive integers; "
+                          f"got {head_units!r}.")
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ConfigError(f"model.dropout must be in [0, 1); got {dropout!r}.")
+    regularizer = keras.regularizers.L2(kernel_l2) if kernel_l2 else None
+    for index, units in enumerate(head_units):
+        tensor = keras.layers.Dense(units, activation=head_activation,
+                                    kernel_regularizer=regularizer,
+                                    name=f"head_dense_{index}")(tensor)
+        if dropout:
+            tensor = keras.layers.Dropout(dropout, name=f"head_dropout_{index}")(tensor)
+    if dropout and not head_units:
+        tensor = keras.layers.Dropout(dropout, name="dropout")(tensor)
+    return keras.layers.Dense(num_outputs, activation=output_activation,
+                              kernel_regularizer=regularizer, name="predictions")(tensor)
+
+
+def preprocessing_description(config: ExperimentConfig) -> str | None:
+    """Describe the preprocessing a backbone model applies itself (None for other models).
+
+    Used by the pre-flight check that refuses `data.normalize` other than "none".
+    """
+    name = config.model.name
+    run_path = run_backbone_path(name)
+    if run_path is not None:
+        from visionlab.experiments.runs import Run
+
+        try:
+            normalize = Run(run_path).config.data.normalize
+        except RunError:
+            return f"the input scaling inside run '{run_path}'"
+        return f"run '{run_path}' has data.normalize = '{normalize}' built into its model"
+    if not is_backbone(name):
+        return None
+    from visionlab.models.backbones import backbone_preprocessing
+
+    details = backbone_preprocessing(name)
+    return f"'{details['mode']}' mode, input range {details['input_range']}"
