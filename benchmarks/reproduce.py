@@ -28,7 +28,8 @@ ORDER = [
     "mnist-codelab-softmax", "mnist-codelab-dense", "mnist-codelab-dense-decay",
     "mnist-ablation-baseline", "mnist-ablation-zeros-init", "mnist-ablation-ones-init",
     "mnist-ablation-glorot-ones-bias", "mnist-ablation-l2", "mnist-ablation-momentum",
-    "mnist-ablation-rmsprop", "mnist-ablation-adam", "mnist-codelab-cnn", "fashion-mnist-cnn",
+    "mnist-ablation-rmsprop", "mnist-ablation-adam", "mnist-codelab-cnn", "fashion-mnist-cnn-fast",
+    "fashion-mnist-cnn",
     "mnist-codelab-cnn-bn", "mnist-ablation-batch-8", "mnist-ablation-batch-8-early-stopping",
 ]
 
