@@ -5,6 +5,7 @@ Not a test; run on demand and record the output in BENCHMARKS.md:
     .venv/bin/python benchmarks/train_speed.py [--repeat 2] [--datasets fashion_mnist mnist]
     .venv/bin/python benchmarks/train_speed.py --kernels      # XLA vs oneDNN per training step
     .venv/bin/python benchmarks/train_speed.py --table        # medians of the saved results
+    .venv/bin/python benchmarks/train_speed.py --append --repeat 1   # one more seed, same table
 
 For each dataset the contestants alternate (peer, ours, peer, ours …) so the machine's speed
 drift hits both alike, and each run is a fresh Python process, so no global TensorFlow state
@@ -225,6 +226,9 @@ def _summary(tracker, targets: tuple[float, ...], model, train_count: int) -> di
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--append", action="store_true",
+                        help="Add repetitions to the saved results (seeds continue after the "
+                             "highest saved one) instead of starting over.")
     parser.add_argument("--datasets", nargs="*", default=list(TARGETS))
     parser.add_argument("--table", action="store_true", help="Print the table of saved results.")
     parser.add_argument("--kernels", action="store_true",
@@ -241,7 +245,10 @@ def main() -> int:
         return compare_kernels(args.repeat)
 
     results: dict = {"machine": {}, "runs": []}
-    for repeat in range(args.repeat):
+    if args.append and OUT.exists():
+        results = json.loads(OUT.read_text())
+    first = 1 + max((run["repeat"] for run in results["runs"]), default=-1)
+    for repeat in range(first, first + args.repeat):
         for dataset_name in args.datasets:
             jobs = [{"kind": "peer", "dataset": dataset_name, "seed": repeat}]
             jobs += [{"kind": "ours", "dataset": dataset_name, "seed": repeat, "epochs": epochs,
@@ -250,8 +257,9 @@ def main() -> int:
                      for epochs, targets, overrides in OURS_PLANS[dataset_name]]
             for job in jobs:
                 gemm = sgemm_gflops()
-                print(f"[{repeat + 1}/{args.repeat}] {dataset_name} {job['kind']} "
-                      f"{job.get('epochs', '')} (numpy sgemm {gemm:.0f} GFLOP/s)", flush=True)
+                print(f"[{repeat + 1 - first}/{args.repeat}, seed {repeat}] {dataset_name} "
+                      f"{job['kind']} {job.get('epochs', '')} (numpy sgemm {gemm:.0f} GFLOP/s)",
+                      flush=True)
                 outcome = in_subprocess(job)
                 outcome.update(dataset=dataset_name, contestant=job["kind"], repeat=repeat,
                                planned_epochs=job.get("epochs"), plan=job.get("plan"),
