@@ -23,6 +23,7 @@ import tomllib
 from visionlab import _io
 from visionlab.errors import ConfigError, RunError
 from visionlab.experiments.runs import CONFIG_FILE, Run
+from visionlab.training.history import is_finite_number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -109,7 +110,7 @@ def comparison_table(runs: Sequence[Run | str | os.PathLike[str]],
         raise RunError(f"Comparing needs at least two runs; got {len(loaded)}. "
                        "Pass two or more run folders.")
     available = sorted({key for run in loaded for row in run.history for key in row})
-    if not any(_finite(row.get(metric)) for run in loaded for row in run.history):
+    if not any(is_finite_number(row.get(metric)) for run in loaded for row in run.history):
         raise ConfigError(
             f"No run has a '{metric}' value in its history.csv. Choose --metric from: "
             f"{', '.join(key for key in available if key not in ('epoch', 'phase')) or 'none'}."
@@ -197,22 +198,18 @@ def _flat_config(run: Run) -> dict[str, Any]:
             from error
 
 
-def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
-
-
 def _best(run: Run, metric: str) -> float | None:
     row = run.best_epoch(metric)
     return None if row is None else row[metric]
 
 
 def _final(history: list[dict[str, Any]], metric: str) -> float | None:
-    values = [row[metric] for row in history if _finite(row.get(metric))]
+    values = [row[metric] for row in history if is_finite_number(row.get(metric))]
     return values[-1] if values else None
 
 
 def _statistic(values: Sequence[Any]) -> Statistic:
-    finite = np.array([float(value) for value in values if _finite(value)])
+    finite = np.array([float(value) for value in values if is_finite_number(value)])
     if not len(finite):
         return Statistic(math.nan, math.nan, 0)
     # Population std, as the curve bands of reports.figures.mean_std_curves_figure.

@@ -7,7 +7,6 @@ evaluation and prediction with the run's own preprocessing and class names.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from functools import cached_property
@@ -18,7 +17,12 @@ import numpy as np
 
 from visionlab import _io
 from visionlab.errors import RunError
-from visionlab.training.history import HISTORY_COLUMNS, format_history_csv, parse_history_csv  # noqa: F401  (re-exported for run readers)
+from visionlab.training.history import (  # noqa: F401  (re-exported for run readers)
+    HISTORY_COLUMNS,
+    format_history_csv,
+    is_finite_number,
+    parse_history_csv,
+)
 
 CONFIG_FILE = "config.toml"
 INFO_FILE = "run.json"
@@ -147,7 +151,7 @@ class Run:
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
-        rows = [row for row in self.history if _is_finite(row.get(metric))]
+        rows = [row for row in self.history if is_finite_number(row.get(metric))]
         if not rows:
             return None
         pick = min if "loss" in metric else max
@@ -175,10 +179,6 @@ def register_custom_objects() -> None:
     from visionlab.training.schedules import register_serializables
 
     register_serializables()
-
-
-def _is_finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def load_run(path: str | os.PathLike[str]) -> Run:

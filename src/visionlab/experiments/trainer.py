@@ -23,6 +23,7 @@ from visionlab.errors import RunError, TrainingError
 from visionlab.experiments import runs
 from visionlab.experiments.config import ExperimentConfig
 from visionlab.training.heads import OutputSpec
+from visionlab.training.history import is_finite_number
 
 
 class TrainingInterrupted(RunError):
@@ -264,17 +265,13 @@ def _write_predictions(run_dir: Path, labels: np.ndarray, probabilities: np.ndar
 
 
 def _best_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    scored = [row for row in rows if _finite(row.get("val_accuracy"))]
+    scored = [row for row in rows if is_finite_number(row.get("val_accuracy"))]
     key = "val_accuracy"
     if not scored:
-        scored = [row for row in rows if _finite(row.get("accuracy"))]
+        scored = [row for row in rows if is_finite_number(row.get("accuracy"))]
         key = "accuracy"
     if not scored:
         return None
     best = max(scored, key=lambda row: row[key])
     return {"epoch": best.get("epoch"), "metric": key, "value": best[key],
             "val_loss": best.get("val_loss")}
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and np.isfinite(value)

@@ -131,12 +131,11 @@ def compile_model(
     learning_rate: float | Any | None = None,
 ) -> None:
     """Compile `model` with the configured optimizer, the head's loss and a matching accuracy."""
-    jit = "auto" if train.jit_compile == "auto" else bool(train.jit_compile)
     model.compile(
         optimizer=make_optimizer(train, learning_rate),
         loss=spec.loss,
         metrics=[accuracy_metric(spec)],
-        jit_compile=jit,
+        jit_compile=train.jit_compile,  # True, False or "auto" (validated by TrainConfig)
     )
 
 

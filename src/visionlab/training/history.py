@@ -60,6 +60,11 @@ def _format_cell(value: Any) -> str:
     return str(value)
 
 
+def is_finite_number(value: Any) -> bool:
+    """True for an int or float history value that is neither NaN nor infinite."""
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def history_column(rows: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
     """Return `key` of every row as floats; missing, empty or non-numeric values become NaN."""
     values = np.full(len(rows), np.nan)
