@@ -57,6 +57,16 @@ def test_cross_field_rule():
         load_config({"train": {"optimizer": "adam", "nesterov": True}})
 
 
+def test_label_smoothing_needs_one_hot_targets():
+    with pytest.raises(ConfigError,
+                       match="label_smoothing needs one-hot targets.*'categorical_crossentropy'"):
+        load_config({"train": {"label_smoothing": 0.1}})
+    config = load_config({"train": {"label_smoothing": 0.1, "loss": "categorical_crossentropy"}})
+    assert config.train.label_smoothing == pytest.approx(0.1)
+    with pytest.raises(ConfigError, match="label_smoothing"):
+        load_config(overrides=["train.label_smoothing=1.5"])
+
+
 def test_unknown_source_suggests_recipe():
     with pytest.raises(ConfigError, match="mnist-codelab-cnn"):
         load_config("mnist-codelab-cnm")

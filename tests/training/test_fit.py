@@ -11,8 +11,10 @@ from visionlab.training.fit import (
     balanced_class_weight,
     build_training_model,
     channel_statistics,
+    compile_model,
     make_optimizer,
     scaling_layers,
+    training_loss,
 )
 from visionlab.training.heads import output_spec
 
@@ -75,3 +77,34 @@ def test_accuracy_metric_follows_the_head():
                       keras.metrics.CategoricalAccuracy)
     assert isinstance(accuracy_metric(output_spec("sparse_categorical_crossentropy", "auto", 10)),
                       keras.metrics.SparseCategoricalAccuracy)
+
+
+def test_label_smoothing_moves_the_targets_off_zero_and_one():
+    spec = output_spec("categorical_crossentropy", "auto", 4)
+    assert training_loss(spec, 0.0) == "categorical_crossentropy"  # unchanged without smoothing
+    smoothed = training_loss(spec, 0.2)
+    targets = np.eye(4, dtype=np.float32)[[0, 2]]
+    probabilities = np.array([[0.7, 0.1, 0.1, 0.1], [0.05, 0.05, 0.85, 0.05]], np.float32)
+    # Keras's rule: y * (1 - s) + s / classes, so the true class gets 0.85 and the others 0.05.
+    expected_targets = targets * 0.8 + 0.05
+    expected = -np.mean(np.sum(expected_targets * np.log(probabilities), axis=1))
+    assert float(smoothed(targets, probabilities)) == pytest.approx(expected, rel=1e-5)
+    plain = keras.losses.categorical_crossentropy(targets, probabilities)
+    assert float(smoothed(targets, probabilities)) > float(np.mean(plain))
+    binary = training_loss(output_spec("binary_crossentropy", "auto", 2), 0.1)
+    assert isinstance(binary, keras.losses.BinaryCrossentropy)
+    with pytest.raises(ValueError, match="one-hot"):
+        training_loss(output_spec("sparse_categorical_crossentropy", "auto", 4), 0.1)
+
+
+def test_model_compiled_with_label_smoothing_saves_and_reloads_in_safe_mode(tmp_path):
+    spec = output_spec("categorical_crossentropy", "auto", 3)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    compile_model(model, TrainConfig(loss="categorical_crossentropy", label_smoothing=0.1), spec)
+    images = np.random.default_rng(0).random((8, 4), dtype=np.float32)
+    model.fit(images, np.eye(3, dtype=np.float32)[np.arange(8) % 3], epochs=1, verbose=0)
+    model.save(tmp_path / "model.keras")
+    reloaded = keras.models.load_model(tmp_path / "model.keras", safe_mode=True)
+    assert reloaded.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+    np.testing.assert_allclose(reloaded.predict(images, verbose=0),
+                               model.predict(images, verbose=0))

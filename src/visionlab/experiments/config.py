@@ -78,6 +78,7 @@ class TrainConfig(_Section):
     epochs: int = Field(10, ge=1)
     batch_size: int = Field(32, ge=1)
     loss: Literal[LOSSES] = "sparse_categorical_crossentropy"  # type: ignore[valid-type]
+    label_smoothing: float = Field(0.0, ge=0.0, lt=1.0)
     output_activation: Literal["auto", "softmax", "sigmoid"] = "auto"
     optimizer: Literal[OPTIMIZERS] = "adam"  # type: ignore[valid-type]
     learning_rate: float = Field(0.001, gt=0.0)
@@ -154,6 +155,12 @@ class ExperimentConfig(_Section):
             raise ValueError(
                 "train.weight_decay is AdamW's decoupled decay; use optimizer = 'adamw' "
                 "(or model.kernel_l2 for L2 regularization)"
+            )
+        if self.train.label_smoothing and self.train.loss == "sparse_categorical_crossentropy":
+            raise ValueError(
+                "train.label_smoothing needs one-hot targets, and Keras's "
+                "sparse_categorical_crossentropy takes integer labels only; set train.loss = "
+                "'categorical_crossentropy' (visionlab then one-hot encodes the labels)"
             )
         return self
 
@@ -312,6 +319,7 @@ dropout = 0.25
 epochs = 5
 batch_size = 64
 loss = "sparse_categorical_crossentropy"
+# label_smoothing = 0.1       # needs loss = "categorical_crossentropy" (one-hot targets)
 optimizer = "adam"            # sgd, rmsprop, adam, adamw
 learning_rate = 0.003
 schedule = { name = "exponential", decay = 0.666 }

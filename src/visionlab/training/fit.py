@@ -124,6 +124,23 @@ def accuracy_metric(spec: OutputSpec) -> keras.metrics.Metric:
     return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
 
 
+def training_loss(spec: OutputSpec, label_smoothing: float = 0.0) -> str | keras.losses.Loss:
+    """Return the loss `compile` gets: the head's loss name, or a Keras loss with smoothing.
+
+    Args:
+        spec: the head (its loss name).
+        label_smoothing: Keras's `label_smoothing` factor; only the categorical and binary
+            cross-entropies take it (the config rejects it for the sparse one). Defaults to 0.0.
+    """
+    if not label_smoothing:
+        return spec.loss
+    if spec.loss == "categorical_crossentropy":
+        return keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
+    if spec.loss == "binary_crossentropy":
+        return keras.losses.BinaryCrossentropy(label_smoothing=label_smoothing)
+    raise ValueError(f"label smoothing needs one-hot targets; {spec.loss} takes integer labels.")
+
+
 def compile_model(
     model: keras.Model,
     train: TrainConfig,
@@ -133,7 +150,7 @@ def compile_model(
     """Compile `model` with the configured optimizer, the head's loss and a matching accuracy."""
     model.compile(
         optimizer=make_optimizer(train, learning_rate),
-        loss=spec.loss,
+        loss=training_loss(spec, train.label_smoothing),
         metrics=[accuracy_metric(spec)],
         jit_compile=train.jit_compile,  # True, False or "auto" (validated by TrainConfig)
     )
