@@ -30,7 +30,8 @@ ORDER = [
     "mnist-ablation-glorot-ones-bias", "mnist-ablation-l2", "mnist-ablation-momentum",
     "mnist-ablation-rmsprop", "mnist-ablation-adam", "mnist-codelab-cnn", "fashion-mnist-cnn-fast",
     "fashion-mnist-cnn",
-    "mnist-codelab-cnn-bn", "mnist-ablation-batch-8", "mnist-ablation-batch-8-early-stopping",
+    "mnist-codelab-cnn-bn", "mnist-cnn-fast", "mnist-ablation-batch-8",
+    "mnist-ablation-batch-8-early-stopping",
 ]
 
 
@@ -58,37 +59,85 @@ def _load_results(path: Path = RESULTS) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def _render(results: dict) -> str:
+def _table_lines(text: str) -> list[str]:
+    return text.split(START, 1)[1].split(END, 1)[0].splitlines() if END in text else []
+
+
+def _results_in_doc(text: str) -> dict:
+    """Parse the recipe rows already in the doc's table back into results.
+
+    The results JSON lives in the ignored benchmarks/_out/, so a fresh checkout has none; without
+    this, recording one recipe would drop every other row of the table. Rows of the older
+    8-column table (no machine column) get the machine of its "Machine: CPU, N cores; ..." line.
+    """
+    lines = _table_lines(text) if START in text else []
+    footer = next((line for line in lines if line.startswith("Machine:")), "")
+    old_machine = footer.removeprefix("Machine: ").split(";", 1)[0]
+    results = {}
+    for line in lines:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) not in (8, 9) or not cells[0].startswith("`"):
+            continue
+        name, reference, test, epochs, best_val, _, seconds_per_epoch, diagnosis = cells[:8]
+        machine = cells[8] if len(cells) == 9 else old_machine
+        results[name.strip("`")] = {
+            "reference": float(reference.rstrip("%")) / 100,
+            "test_accuracy": float(test.strip("*").rstrip("%")) / 100,
+            "best_val_accuracy": float(best_val.rstrip("%")) / 100,
+            "epochs": int(epochs),
+            "seconds": float(seconds_per_epoch) * int(epochs),
+            "diagnosis": [rule for rule in diagnosis.split(", ") if rule],
+            # Rendered back verbatim (the doc's rounding is lossy), with its machine.
+            "row": "| " + " | ".join([*cells[:8], machine]) + " |",
+        }
+    return results
+
+
+def _machine(env: dict) -> str:
+    return f"{env['cpu']}, {env['cpu_count']} cores"
+
+
+def _render(results: dict, versions_line: str = "") -> str:
     lines = [
         START,
         "| recipe | tutorial | ours (test acc) | epochs run | best val acc | time | s/epoch "
-        "| diagnosis |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| diagnosis | machine |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in [n for n in ORDER if n in results] + sorted(set(results) - set(ORDER)):
         r = results[name]
+        if "row" in r:
+            lines.append(r["row"])
+            continue
         lines.append(
             f"| `{name}` | {r['reference']:.2%} | **{r['test_accuracy']:.2%}** | {r['epochs']} | "
             f"{r['best_val_accuracy']:.2%} | {r['seconds'] / 60:.1f} min | "
-            f"{r['seconds'] / max(r['epochs'], 1):.1f} | {', '.join(r.get('diagnosis', []))} |"
+            f"{r['seconds'] / max(r['epochs'], 1):.1f} | {', '.join(r.get('diagnosis', []))} | "
+            f"{_machine(r['environment'])} |"
         )
-    first = next(iter(results.values()), None)
+    first = next((r for r in results.values() if r.get("environment")), None)
     if first:
         env = first["environment"]
-        lines.append("")
-        lines.append(f"Machine: {env['cpu']}, {env['cpu_count']} cores; "
-                     f"visionlab {env['visionlab']}, "
-                     f"Keras {env['keras']}, {env['backend']} {env['backend_version']}, "
-                     f"Python {env['python']}. One run per recipe (seed 0).")
+        versions_line = (f"Versions: visionlab {env['visionlab']}, Keras {env['keras']}, "
+                         f"{env['backend']} {env['backend_version']}, Python {env['python']}. "
+                         "One run per recipe (seed 0).")
+    if versions_line:
+        lines += ["", versions_line]
     lines.append(END)
     return "\n".join(lines)
 
 
 def _write_doc(results: dict) -> None:
+    """Rewrite the doc's table: its rows so far, replaced by `results` where they overlap."""
     from visionlab import _io
 
     text = DOC.read_text() if DOC.is_file() else "# Reproductions\n"
-    block = _render(results)
+    results = {**_results_in_doc(text), **results}
+    footer = next((line for line in (_table_lines(text) if START in text else [])
+                   if line.startswith(("Machine:", "Versions:"))), "")
+    # An old "Machine: CPU, N cores; versions" footer keeps its versions; the CPU is per row now.
+    block = _render(results, "Versions: " + footer.split("; ", 1)[1] if "; " in footer
+                    else footer)
     if START in text and END in text:
         head, rest = text.split(START, 1)
         text = head + block + rest.split(END, 1)[1]
@@ -117,6 +166,7 @@ def main() -> int:
     names = args.recipes or ORDER
     results_path = Path(args.results)
     results = _load_results(results_path)
+    recorded = set(_results_in_doc(DOC.read_text()) if DOC.is_file() else {})
     for other in args.merge:
         results.update(_load_results(Path(other)))
     if args.refresh:
@@ -126,7 +176,7 @@ def main() -> int:
         _write_doc(results)
         return 0
     for name in names:
-        if args.skip_done and name in results:
+        if args.skip_done and (name in results or name in recorded):
             continue
         config = load_config(name)
         if not _dataset_present(config.data.dataset):
