@@ -40,9 +40,10 @@ def test_fashion_fast_recipe_runs_one_cycle_with_light_dropout(tmp_path: Path):
                     verbose=0, report=False)
     assert run.status == "completed"
     assert run.config.model.arguments["dropout"] == pytest.approx(0.1)
-    _assert_one_cycle(run, 3)  # the recipe's whole point: 3 epochs
+    _assert_one_cycle(run, 4)  # the recipe's whole point: 4 epochs
+    assert run.load_model().loss.get_config()["label_smoothing"] == pytest.approx(0.1)
     losses = [row["loss"] for row in run.history]
-    assert losses[0] > losses[1] > losses[2] and np.isfinite(losses[-1])
+    assert all(a > b for a, b in zip(losses, losses[1:])) and np.isfinite(losses[-1])
     # 3,600 training images (about 90 steps) is too few for batch norm's moving statistics
     # (momentum 0.99) to settle, so judge the learning on the training accuracy: chance is 10%.
     assert run.history[-1]["accuracy"] > 0.75
