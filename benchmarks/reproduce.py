@@ -60,26 +60,24 @@ def _load_results(path: Path = RESULTS) -> dict:
 
 
 def _table_lines(text: str) -> list[str]:
-    return text.split(START, 1)[1].split(END, 1)[0].splitlines() if END in text else []
+    """The lines between the doc's table markers (none when the markers are missing)."""
+    if START not in text or END not in text:
+        return []
+    return text.split(START, 1)[1].split(END, 1)[0].splitlines()
 
 
 def _results_in_doc(text: str) -> dict:
     """Parse the recipe rows already in the doc's table back into results.
 
     The results JSON lives in the ignored benchmarks/_out/, so a fresh checkout has none; without
-    this, recording one recipe would drop every other row of the table. Rows of the older
-    8-column table (no machine column) get the machine of its "Machine: CPU, N cores; ..." line.
+    this, recording one recipe would drop every other row of the table.
     """
-    lines = _table_lines(text) if START in text else []
-    footer = next((line for line in lines if line.startswith("Machine:")), "")
-    old_machine = footer.removeprefix("Machine: ").split(";", 1)[0]
     results = {}
-    for line in lines:
+    for line in _table_lines(text):
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) not in (8, 9) or not cells[0].startswith("`"):
+        if len(cells) != 9 or not cells[0].startswith("`"):
             continue
-        name, reference, test, epochs, best_val, _, seconds_per_epoch, diagnosis = cells[:8]
-        machine = cells[8] if len(cells) == 9 else old_machine
+        name, reference, test, epochs, best_val, _, seconds_per_epoch, diagnosis, _ = cells
         results[name.strip("`")] = {
             "reference": float(reference.rstrip("%")) / 100,
             "test_accuracy": float(test.strip("*").rstrip("%")) / 100,
@@ -87,8 +85,7 @@ def _results_in_doc(text: str) -> dict:
             "epochs": int(epochs),
             "seconds": float(seconds_per_epoch) * int(epochs),
             "diagnosis": [rule for rule in diagnosis.split(", ") if rule],
-            # Rendered back verbatim (the doc's rounding is lossy), with its machine.
-            "row": "| " + " | ".join([*cells[:8], machine]) + " |",
+            "row": line.strip(),  # rendered back verbatim (the doc's rounding is lossy)
         }
     return results
 
@@ -133,11 +130,8 @@ def _write_doc(results: dict) -> None:
 
     text = DOC.read_text() if DOC.is_file() else "# Reproductions\n"
     results = {**_results_in_doc(text), **results}
-    footer = next((line for line in (_table_lines(text) if START in text else [])
-                   if line.startswith(("Machine:", "Versions:"))), "")
-    # An old "Machine: CPU, N cores; versions" footer keeps its versions; the CPU is per row now.
-    block = _render(results, "Versions: " + footer.split("; ", 1)[1] if "; " in footer
-                    else footer)
+    versions = next((line for line in _table_lines(text) if line.startswith("Versions:")), "")
+    block = _render(results, versions)
     if START in text and END in text:
         head, rest = text.split(START, 1)
         text = head + block + rest.split(END, 1)[1]
