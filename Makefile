@@ -16,6 +16,7 @@ demo: setup datasets
 	@$(VL) demo --epochs $(DEMO_EPOCHS)
 
 test: setup-dev datasets
+	@$(VENV)/bin/lint-imports --no-cache
 	@$(PY) -m pytest -q -n 2 --dist loadgroup
 
 setup: $(VENV)/.stamp-base system-data
@@ -53,6 +54,7 @@ datasets: $(VENV)/.stamp-base
 
 lint: setup-dev
 	@$(VENV)/bin/ruff check src tests benchmarks
+	@$(VENV)/bin/lint-imports --no-cache
 
 # Benchmarks (long; results go into BENCHMARKS.md). The photos for the pipeline benchmark come
 # from the data files of foolbox and scikit-image.

@@ -155,7 +155,7 @@ def main() -> int:
 
     import visionlab
     from visionlab import _io
-    from visionlab.experiments.config import load_config
+    from visionlab.config import load_config
 
     names = args.recipes or ORDER
     results_path = Path(args.results)

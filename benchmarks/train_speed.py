@@ -162,8 +162,8 @@ def run_ours(dataset_name: str, seed: int, runs_dir: Path, epochs: int,
              recipe: str | None = None) -> dict:
     """visionlab.train with the winning settings (OURS, or a recipe); same architecture and data."""
     import visionlab
+    from visionlab.config import load_config
     from visionlab.data.loading import load_dataset
-    from visionlab.experiments.config import load_config
 
     test = load_dataset(dataset_name, progress=False).split("test")
     config = load_config(recipe).to_dict() if recipe else json.loads(json.dumps(OURS))
@@ -279,7 +279,7 @@ def main() -> int:
                                sgemm_gflops=gemm)
                 results["runs"].append(outcome)
                 if not results["machine"]:
-                    from visionlab.experiments.environment import environment_info
+                    from visionlab.runs.environment import environment_info
 
                     results["machine"] = environment_info()
                 OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent("""
     import json, sys, keras
     from visionlab.data.loading import load_dataset
     from visionlab.data.pipeline import ArrayBatches
-    from visionlab.experiments import api
+    from visionlab import api
 
     dataset = load_dataset("digits", progress=False)
     train = dataset.split("train")

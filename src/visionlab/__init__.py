@@ -1,7 +1,7 @@
 """visionlab: train, evaluate, compare and use image classifiers with Keras 3.
 
-The heavy pieces (Keras, TensorFlow) are imported lazily so `import visionlab` and the CLI's
-`--help` stay fast.
+Public names resolve on first use (PEP 562), so `import visionlab` alone does not load Keras and
+TensorFlow; `visionlab.api` is the module behind them.
 
 Example:
     import visionlab
@@ -25,17 +25,22 @@ _LAZY = {
     "load_dataset": "visionlab.data.loading:load_dataset",
     "list_datasets": "visionlab.data.registry:list_datasets",
     "fetch": "visionlab.data.locate:fetch",
-    "explore_dataset": "visionlab.data.explore:explore_dataset",
     "create_model": "visionlab.models.registry:create_model",
     "list_models": "visionlab.models.registry:list_models",
-    "train": "visionlab.experiments.api:train",
-    "load_run": "visionlab.experiments.runs:load_run",
-    "Run": "visionlab.experiments.runs:Run",
-    "load_config": "visionlab.experiments.config:load_config",
-    "resume": "visionlab.experiments.api:resume",
-    "evaluate": "visionlab.experiments.api:evaluate",
-    "predict": "visionlab.experiments.api:predict",
-    "compare_runs": "visionlab.experiments.compare:compare_runs",
+    "load_config": "visionlab.config:load_config",
+    "train": "visionlab.api:train",
+    "resume": "visionlab.api:resume",
+    "evaluate": "visionlab.api:evaluate",
+    "predict": "visionlab.api:predict",
+    "report": "visionlab.api:report",
+    "load_run": "visionlab.api:load_run",
+    "list_runs": "visionlab.api:list_runs",
+    "Run": "visionlab.api:Run",
+    "explore": "visionlab.api:explore",
+    "explore_dataset": "visionlab.reports.explore:explore_dataset",
+    "lr_find": "visionlab.api:lr_find",
+    "augment_preview": "visionlab.api:augment_preview",
+    "compare_runs": "visionlab.api:compare_runs",
     "build_report": "visionlab.reports.html:build_report",
 }
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
@@ -79,8 +81,6 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def _json_default(value: Any) -> Any:
-    import numpy as np
-
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -101,8 +101,6 @@ def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
 
 def sha256_arrays(*arrays: Any) -> str:
     """Return a hex SHA-256 over the shapes, dtypes and bytes of NumPy arrays."""
-    import numpy as np
-
     digest = hashlib.sha256()
     for array in arrays:
         array = np.ascontiguousarray(array)

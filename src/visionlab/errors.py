@@ -28,3 +28,7 @@ class RunError(VisionlabError):
 
 class TrainingError(VisionlabError):
     """Training cannot start or had to stop (pre-flight failure, NaN loss …)."""
+
+
+class TrainingInterrupted(RunError):
+    """The user pressed Ctrl-C; the partial run folder was saved and can be resumed."""

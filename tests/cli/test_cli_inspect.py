@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from visionlab import api
 from visionlab.cli.main import app
 from visionlab.evaluation.weights import weight_statistics
-from visionlab.experiments import api
 
 pytestmark = pytest.mark.xdist_group("training")
 runner = CliRunner()

@@ -9,8 +9,8 @@ from rich.console import Console
 
 from visionlab._io import read_json
 from visionlab.data.dataset import BadFile, ImageDataset, Split
-from visionlab.data.explore import explore_dataset, render_explore_table
 from visionlab.errors import ConfigError, DataError
+from visionlab.reports.explore import explore_dataset, render_explore_table
 
 CLASS_NAMES = ["pizza", "steak", "sushi"]
 

@@ -7,11 +7,11 @@ import string
 
 import pytest
 
+from visionlab import i18n
 from visionlab.errors import ConfigError
 from visionlab.evaluation import diagnosis
 from visionlab.evaluation.diagnosis import diagnose
 from visionlab.evaluation.findings import SEVERITY_ORDER, Finding
-from visionlab.reports import i18n
 
 
 def make_history(accuracy, val_accuracy, loss, val_loss, lr=None):

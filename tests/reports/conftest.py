@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 
 from visionlab import _io
 from visionlab.evaluation.metrics import classification_metrics
-from visionlab.experiments import runs
+from visionlab.runs import folder as runs
+from visionlab.training.history import format_history_csv
 
 CLASS_NAMES = ["circle", "square", "triangle", "cross"]
 NUM_TEST_IMAGES = 48
@@ -107,7 +108,7 @@ def write_fake_run(folder: Path, *, name: str = "shapes-cnn", seed: int = 0,
     _io.write_text(folder / runs.CONFIG_FILE, config)
     _io.write_json(folder / runs.INFO_FILE, info)
     _io.write_json(folder / runs.CLASS_NAMES_FILE, CLASS_NAMES)
-    _io.write_text(folder / runs.HISTORY_FILE, runs.format_history_csv(history))
+    _io.write_text(folder / runs.HISTORY_FILE, format_history_csv(history))
     _io.write_text(folder / runs.SUMMARY_FILE,
                    'Model: "cnn"\n conv2d (Conv2D)   (None, 26, 26, 8)   80\n'
                    " dense (Dense)     (None, 4)           12,265\nTotal params: 12,345\n")

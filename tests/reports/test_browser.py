@@ -99,7 +99,7 @@ def assert_not_blank(image: Image.Image) -> None:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory, make_fake_run):
-    from visionlab.experiments.compare import compare_runs
+    from visionlab.reports.compare import compare_runs
 
     root = tmp_path_factory.mktemp("browser")
     fake = make_fake_run(root / "shapes-cnn-20261123-101500")

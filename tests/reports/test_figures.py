@@ -13,8 +13,9 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from PIL import Image
 
+from visionlab import i18n
 from visionlab.errors import ConfigError
-from visionlab.reports import figures, i18n
+from visionlab.reports import figures
 
 
 def _saved_png(figure: Figure, path, dpi: int = 60) -> Image.Image:

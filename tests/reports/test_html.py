@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from visionlab.errors import ConfigError, DataError
-from visionlab.experiments.runs import Run
 from visionlab.reports.html import SECTION_IDS, build_report
+from visionlab.runs.run import Run
 
 
 class PageParser(HTMLParser):

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from visionlab.experiments.config import AugmentConfig, TrainConfig
+from visionlab.config import AugmentConfig, TrainConfig
 from visionlab.training.fit import (
     accuracy_metric,
     augmentation_layers,

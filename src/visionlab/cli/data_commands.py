@@ -7,8 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from visionlab.cli.errors import console, user_errors
+from visionlab.data.cache import clear, default_cache_dir, list_entries
+from visionlab.data.locate import fetch as fetch_dataset
+from visionlab.data.registry import get_dataset_entry, list_datasets
 
 datasets_app = typer.Typer(
     help="List the built-in datasets and where their files are, or fetch one.",
@@ -39,10 +43,6 @@ def datasets(context: typer.Context) -> None:
     if context.invoked_subcommand is not None:
         return
     with user_errors():
-        from rich.table import Table
-
-        from visionlab.data.registry import get_dataset_entry, list_datasets
-
         table = Table(title="Built-in datasets")
         for column in ("name", "classes", "image shape", "train", "test"):
             table.add_column(column, justify="right" if column in ("train", "test") else "left")
@@ -74,8 +74,6 @@ def fetch(
 ) -> None:
     """Make a built-in dataset present locally (copy from a local source or download, verified)."""
     with user_errors():
-        from visionlab.data.locate import fetch as fetch_dataset
-
         location = fetch_dataset(name, quiet=quiet, data_path=data_path)
         if not quiet:
             console.print(f"{name}: {location.note}; ready in {location.path}", highlight=False)
@@ -94,10 +92,6 @@ def cache_list(
     if context.invoked_subcommand is not None:
         return
     with user_errors():
-        from rich.table import Table
-
-        from visionlab.data.cache import default_cache_dir, list_entries
-
         entries = list_entries(cache_dir)
         where = cache_dir or default_cache_dir()
         if not entries:
@@ -126,8 +120,6 @@ def cache_clear(
 ) -> None:
     """Delete cached decoded images; the next load of those folders decodes them again."""
     with user_errors():
-        from visionlab.data.cache import clear
-
         deleted, freed = clear(cache_dir, folder)
         what = f"decoded from {folder}" if folder is not None else "in the cache"
         console.print(f"Deleted {deleted} entr{'y' if deleted == 1 else 'ies'} {what}, "

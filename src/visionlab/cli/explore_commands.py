@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from visionlab import api
 from visionlab.cli.errors import console, user_errors
+from visionlab.reports.explore import render_explore_table
 
 
 def register(app: typer.Typer) -> None:
@@ -34,19 +35,7 @@ def explore(
 ) -> None:
     """Show images per split and class, sizes, colour modes and bad files; draw figures."""
     with user_errors():
-        from visionlab.data.explore import explore_dataset, render_explore_table
-        from visionlab.data.loading import load_dataset
-
-        size = (image_size, image_size) if image_size else None
-        dataset = load_dataset(data, data_path=data_path, image_size=size, seed=seed)
-        output_dir = output if output is not None else Path("explore") / _folder_name(dataset.name)
-        stats = explore_dataset(dataset, output_dir, samples_per_class=samples_per_class,
-                                seed=seed)
+        stats = api.explore(data, data_path=data_path, image_size=image_size, seed=seed,
+                            output=output, samples_per_class=samples_per_class)
         console.print(render_explore_table(stats))
         console.print(f"Wrote {', '.join(stats['files'].values())}", highlight=False)
-
-
-def _folder_name(dataset_name: str) -> str:
-    """Turn a registry name or a folder path into one safe folder name."""
-    name = Path(dataset_name.rstrip("/\\")).name or "dataset"
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from visionlab import api
 from visionlab.cli.errors import console, user_errors
 
 
@@ -30,10 +31,8 @@ def lr_find(
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
 ) -> None:
     """Find a good learning rate with an LR range test and plot it."""
-    from visionlab.experiments.lr_find import lr_find as run_lr_find
-
     with user_errors():
-        result, folder = run_lr_find(config, overrides=list(set_), output_dir=output,
+        result, folder = api.lr_find(config, overrides=list(set_), output_dir=output,
                                      start_lr=start_lr, end_lr=end_lr, num_steps=steps, rule=rule,
                                      per_epoch=per_epoch, epochs=epochs)
     if result.suggested_lr is not None:
@@ -52,11 +51,9 @@ def augment_preview(
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Show N augmented versions of one image, or a batch of augmented training images."""
-    from visionlab.reports.augment_preview import augment_preview as preview
-
     with user_errors():
-        path = preview(config, overrides=list(set_), image=image, count=count, output=output,
-                       seed=seed)
+        path = api.augment_preview(config, overrides=list(set_), image=image, count=count,
+                                   output=output, seed=seed)
     console.print(f"Augmentation preview: {path}")
 
 
@@ -66,13 +63,8 @@ def weights(
     output: Path | None = typer.Option(None, "--output", help="Histogram PNG path."),
 ) -> None:
     """Per-layer weight/bias shapes and statistics, with a histogram image."""
-    from visionlab.evaluation.weights import weight_statistics
-    from visionlab.experiments.runs import Run
-    from visionlab.reports.figures import histogram_figure, save_figure
-
     with user_errors():
-        opened = Run(run)
-        rows = weight_statistics(opened.load_model(), layer)
+        rows, path = api.weights(run, layer, output=output)
     table = Table(title=f"Weights of {run}")
     for column in ("layer", "weight", "shape", "mean", "std", "min", "max", "zeros",
                    "identical units"):
@@ -83,9 +75,4 @@ def weights(
                       f"{row['max']:.3f}", f"{row['zero_share']:.1%}",
                       str(row["identical_columns"]))
     console.print(table)
-    trainable = [row for row in rows if "kernel" in row["weight"] or "bias" in row["weight"]]
-    path = output or (opened.path / "figures"
-                      / (f"weights-{layer}.png" if layer else "weights.png"))
-    save_figure(histogram_figure({row["weight"]: row["_values"].ravel() for row in trainable[:12]},
-                                 title=f"Weight histograms: {opened.name}"), path)
     console.print(f"Histograms: {path}")

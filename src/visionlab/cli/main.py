@@ -6,9 +6,17 @@ library function and prints the result. No training or data logic lives here.
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from visionlab import __version__
+from visionlab.cli import (
+    data_commands,
+    explore_commands,
+    inspect_commands,
+    model_commands,
+    report_commands,
+    train_commands,
+)
 
 app = typer.Typer(
     name="visionlab",
@@ -18,25 +26,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Modules that define `register(app)`; a missing module (work in progress) is skipped.
-_COMMAND_MODULES = (
-    "visionlab.cli.data_commands",
-    "visionlab.cli.explore_commands",
-    "visionlab.cli.model_commands",
-    "visionlab.cli.train_commands",
-    "visionlab.cli.report_commands",
-    "visionlab.cli.inspect_commands",
-)
+# Each command module adds its commands with `register(app)`.
+_COMMAND_MODULES = (data_commands, explore_commands, model_commands, train_commands,
+                    report_commands, inspect_commands)
 
 
 def _register_all() -> None:
-    for module_name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
+    for module in _COMMAND_MODULES:
         module.register(app)
 
 
@@ -45,8 +41,6 @@ def _main(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     if version:
-        from visionlab import __version__
-
         typer.echo(__version__)
         raise typer.Exit()
 

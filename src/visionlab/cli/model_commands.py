@@ -13,6 +13,13 @@ from rich.table import Table
 
 from visionlab.cli.errors import console, user_errors
 from visionlab.errors import ModelError
+from visionlab.models.registry import (
+    create_model,
+    format_default,
+    get_model_entry,
+    list_models,
+    summary_text,
+)
 
 
 def models_command(
@@ -22,8 +29,6 @@ def models_command(
 ) -> None:
     """List registered models with their kind, description and arguments (with defaults)."""
     with user_errors():
-        from visionlab.models.registry import format_default, get_model_entry, list_models
-
         kind = "backbone" if backbones else None
         names = list_models(pattern, kind=kind)
         if not names:
@@ -60,8 +65,6 @@ def summary_command(
 ) -> None:
     """Build a model and print its Keras summary and parameter counts."""
     with user_errors():
-        from visionlab.models.registry import create_model, summary_text
-
         shape = _parse_input_shape(input_shape)
         keyword_arguments = _parse_arguments(arguments or [])
         built = create_model(model, shape, num_outputs, output_activation, **keyword_arguments)

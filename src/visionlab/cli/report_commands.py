@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+import webbrowser
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from visionlab import api
 from visionlab.cli.errors import console, user_errors
+from visionlab.reports.compare import FIGURE_FILE
 
 
 def register(app: typer.Typer) -> None:
@@ -26,28 +30,15 @@ def report(
         "--open/--no-open", help="Open the report in the web browser.")] = False,
 ) -> None:
     """Write the run's self-contained report.html (diagnosis, curves, confusion matrix …)."""
-    with user_errors():
-        from visionlab.errors import DataError
-        from visionlab.experiments.runs import Run
-        from visionlab.reports.html import build_report, load_test_images
-        from visionlab.reports.i18n import check_language
-
-        check_language(lang)
-        loaded = Run(run)
-        test_images = None
-        if images and loaded.predictions is not None:
-            try:
-                test_images = load_test_images(loaded)
-            except DataError as error:
-                console.print(f"[yellow]Image grids skipped:[/] {error}", highlight=False,
-                              soft_wrap=True)
-        path = build_report(loaded, lang=lang, test_images=test_images)
-        console.print(f"Report written to {path} (figures in {path.parent / 'figures'})",
-                      highlight=False, soft_wrap=True)
-        if open_report:
-            import webbrowser
-
-            webbrowser.open(path.resolve().as_uri())
+    with user_errors(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        path = api.report(run, lang=lang, images=images)
+    for warning in (item for item in caught if issubclass(item.category, RuntimeWarning)):
+        console.print(f"[yellow]{warning.message}[/]", highlight=False, soft_wrap=True)
+    console.print(f"Report written to {path} (figures in {path.parent / 'figures'})",
+                  highlight=False, soft_wrap=True)
+    if open_report:
+        webbrowser.open(path.resolve().as_uri())
 
 
 def compare(
@@ -61,8 +52,6 @@ def compare(
 ) -> None:
     """Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."""
     with user_errors():
-        from visionlab.experiments.compare import FIGURE_FILE, compare_runs
-
-        path = compare_runs(runs, metric=metric, output_dir=output, lang=lang)
+        path = api.compare_runs(runs, metric=metric, output_dir=output, lang=lang)
         console.print(f"Comparison written to {path} and {path.parent / FIGURE_FILE}",
                       highlight=False, soft_wrap=True)

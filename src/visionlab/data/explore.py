@@ -1,25 +1,22 @@
 """Look at a dataset before training: counts per split and class, sizes, colour modes, bad files.
 
-`explore_dataset` computes the numbers, draws `class_balance.png` and `samples.png`, and writes
-everything to `explore.json`; `render_explore_table` turns the numbers into Rich renderables.
+`dataset_statistics` computes the numbers; `visionlab.reports.explore` draws the figures and
+the terminal table from them.
 
 Example:
     dataset = load_dataset("data/pizza_steak_sushi", image_size=224)
-    stats = explore_dataset(dataset, "explore/pizza_steak_sushi")
-    Console().print(render_explore_table(stats))
+    stats = dataset_statistics(dataset)
+    stats["imbalance_ratio"], stats["skipped"]["count"]
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from visionlab._io import write_json
 from visionlab.data.dataset import ImageDataset
 from visionlab.errors import ConfigError, DataError
 
@@ -29,25 +26,20 @@ PIXEL_SAMPLE_SIZE = 1000
 MAX_CLASSES_IN_SAMPLES = 50
 
 
-def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *,
-                    samples_per_class: int = 5, seed: int = 0) -> dict[str, Any]:
-    """Compute a dataset's statistics, draw its overview figures and write them to `output_dir`.
-
-    Writes `class_balance.png` (images per class and split), `samples.png` (random training
-    images of each class, chosen with `seed`) and `explore.json` (every number returned).
+def dataset_statistics(dataset: ImageDataset, *, samples_per_class: int = 5,
+                       seed: int = 0) -> dict[str, Any]:
+    """Compute a dataset's statistics: counts, imbalance, sizes, colour modes, pixels, bad files.
 
     Args:
         dataset: the loaded dataset.
-        output_dir: folder for the three files; created when missing.
-        samples_per_class: images per class in `samples.png`. Defaults to 5.
+        samples_per_class: sample images chosen per class (their indices go in `samples`).
+            Defaults to 5.
         seed: seed of the random sample and pixel-statistics choice. Defaults to 0.
 
     Returns:
         A JSON-ready dict with `splits` (count and per-class counts), `imbalance_ratio`,
-        `image_sizes`, `color_modes`, `pixel_statistics`, `skipped`, `samples` and `files`.
+        `image_sizes`, `color_modes`, `pixel_statistics`, `skipped` and `samples`.
     """
-    from visionlab.reports.figures import class_balance_figure, image_grid_figure, save_figure
-
     if samples_per_class < 1:
         raise ConfigError(f"samples_per_class must be at least 1; got {samples_per_class}. "
                           "Pass --samples-per-class 1 or more.")
@@ -55,7 +47,6 @@ def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *
     if total_images == 0 or dataset.num_classes == 0:
         raise DataError(f"Dataset '{dataset.name}' has no images to explore; check that "
                         f"{dataset.source} holds one sub-folder of images per class.")
-    output_dir = Path(output_dir)
     # Samples, pixel statistics and the imbalance ratio come from train, or the first split
     # holding images when train is missing or empty.
     sample_split = next(name for name in ("train", *dataset.splits)
@@ -85,74 +76,19 @@ def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *
             "reasons": dict(Counter(bad.reason for bad in dataset.skipped).most_common()),
             "files": [{"path": bad.path, "reason": bad.reason} for bad in dataset.skipped],
         },
-        "samples": {"split": sample_split, "seed": seed,
+        "samples": {"split": sample_split, "seed": seed, "per_class": samples_per_class,
                     "indices": {dataset.class_names[label]: indices
                                 for label, indices in samples.items()}},
     }
-    files = {"class_balance": output_dir / "class_balance.png",
-             "samples": output_dir / "samples.png", "json": output_dir / "explore.json"}
-    stats["files"] = {key: str(path) for key, path in files.items()}
-    save_figure(class_balance_figure(counts, dataset.class_names), files["class_balance"])
-    images, titles = _sample_grid(dataset, sample_split, samples, samples_per_class)
-    save_figure(image_grid_figure(images, titles, columns=samples_per_class), files["samples"])
-    write_json(files["json"], stats)
     return stats
 
 
-def render_explore_table(stats: dict[str, Any]) -> Any:
-    """Return a Rich renderable that walks through the statistics from `explore_dataset`.
-
-    Args:
-        stats: the dict returned by `explore_dataset` (or read back from `explore.json`).
-    """
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    parts: list[Any] = []
-    height, width, channels = stats["image_shape"]
-    parts.append(Text.assemble(
-        "Dataset ", (stats["name"], "bold"),
-        f" from {stats['source']}: " if stats["source"] != stats["name"] else ": ",
-        (f"{stats['total_images']:,}", "bold"), f" images in {len(stats['splits'])} splits, ",
-        (str(stats["num_classes"]), "bold"),
-        f" classes, arrays of {width}x{height} pixels with {channels} channel(s)."))
-    split_names = list(stats["splits"])
-    if stats["num_classes"] * len(split_names) <= 30:
-        walk = [_there_are(split["per_class"][name], f"{split_name}/{name}")
-                for split_name, split in stats["splits"].items() for name in stats["class_names"]]
-        parts.append(Text("\n".join(walk)))
-    table = Table(title="Images per class", title_justify="left", show_footer=True)
-    table.add_column("class", footer="total")
-    for split_name in split_names:
-        table.add_column(split_name, justify="right",
-                         footer=f"{stats['splits'][split_name]['count']:,}")
-    shown = stats["class_names"][:40]
-    for name in shown:
-        table.add_row(name, *(f"{stats['splits'][split]['per_class'][name]:,}"
-                              for split in split_names))
-    if len(stats["class_names"]) > len(shown):
-        table.add_row(f"… {len(stats['class_names']) - len(shown)} more classes",
-                      *("" for _ in split_names))
-    parts.append(table)
-    parts.append(_imbalance_text(stats))
-    facts = Table(title="Image sizes", title_justify="left")
-    facts.add_column("size (width x height)")
-    facts.add_column("images", justify="right")
-    for size, count in list(stats["image_sizes"]["counts"].items())[:8]:
-        facts.add_row(size, f"{count:,}")
-    modes = ", ".join(f"{mode} {count:,}" for mode, count in stats["color_modes"]["counts"].items())
-    facts.caption = f"colour modes ({stats['color_modes']['source']}): {modes}"
-    facts.caption_justify = "left"
-    parts.append(facts)
-    pixels = stats["pixel_statistics"]
-    parts.append(Text(
-        f"Pixel mean {_channels(pixels['mean'])}, std {_channels(pixels['std'])} (scale 0-1, "
-        f"{pixels['sample_size']:,} {pixels['split']} images)."))
-    parts.append(_skipped_renderable(stats["skipped"]))
-    # A blank line between sections keeps the walk readable.
-    spaced = [item for part in parts for item in (part, Text(""))][:-1]
-    return Group(*spaced)
+def sample_images(dataset: ImageDataset, stats: dict[str, Any]) -> tuple[np.ndarray, list[str]]:
+    """Return the sample images chosen by `dataset_statistics` (class by class) and titles."""
+    samples = stats["samples"]
+    by_label = {dataset.class_names.index(name): indices
+                for name, indices in samples["indices"].items()}
+    return _sample_grid(dataset, samples["split"], by_label, samples["per_class"])
 
 
 def _choose_samples(labels: np.ndarray, num_classes: int, samples_per_class: int,
@@ -256,45 +192,3 @@ def _pixel_statistics(dataset: ImageDataset, split_name: str, seed: int) -> dict
             "std": pixels.std(axis=(0, 1, 2)).round(6).tolist()}
 
 
-def _imbalance_text(stats: dict[str, Any]) -> Any:
-    from rich.text import Text
-
-    imbalance = stats["imbalance"]
-    ratio = stats["imbalance_ratio"]
-    if ratio is None:
-        return Text(f"Classes without {imbalance['split']} images: "
-                    f"{', '.join(imbalance['empty_classes'])}. Add images or remove the folders.",
-                    style="bold red")
-    style = "green" if ratio < 1.5 else "yellow" if ratio < 3 else "bold red"
-    return Text.assemble(
-        "Class imbalance (largest / smallest ", imbalance["split"], " class): ",
-        (f"{ratio:.2f}", style),
-        f"  ({imbalance['largest_class']} {imbalance['largest_count']:,} vs "
-        f"{imbalance['smallest_class']} {imbalance['smallest_count']:,})")
-
-
-def _skipped_renderable(skipped: dict[str, Any]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    if not skipped["count"]:
-        return Text("No files were skipped.", style="green")
-    table = Table(title=f"Skipped files: {skipped['count']:,}", title_justify="left",
-                  title_style="bold yellow")
-    table.add_column("file", overflow="fold")
-    table.add_column("reason")
-    for bad in skipped["files"][:10]:
-        table.add_row(bad["path"], bad["reason"])
-    if skipped["count"] > 10:
-        table.caption = f"… and {skipped['count'] - 10:,} more (all listed in explore.json)"
-    return table
-
-
-def _there_are(count: int, folder: str) -> str:
-    if count == 1:
-        return f"There is 1 image in '{folder}'."
-    return f"There are {count:,} images in '{folder}'."
-
-
-def _channels(values: list[float]) -> str:
-    return "[" + ", ".join(f"{value:.3f}" for value in values) + "]"

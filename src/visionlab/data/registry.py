@@ -11,6 +11,11 @@ Example:
 
     list_datasets()                      # ['cifar10', 'digits', 'fashion_mnist', 'mnist']
     get_dataset_entry("mnist").load()    # ImageDataset with train and test splits
+
+The built-in datasets register themselves when `visionlab.data.builtin` is imported, which
+`visionlab/data/__init__.py` does: importing any module of `visionlab.data` fills the registry,
+and a built-in module that fails to import raises right there, naming the module. This module
+never imports `builtin` (which imports it).
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from __future__ import annotations
 import abc
 import difflib
 import fnmatch
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -30,8 +34,6 @@ if TYPE_CHECKING:
     from visionlab.data.locate import Location
 
 _REGISTRY: dict[str, BuiltinDataset] = {}
-# Module whose import registers the built-in datasets; imported on first use of the registry.
-_BUILTIN_MODULE = "visionlab.data.builtin"
 
 DatasetClass = TypeVar("DatasetClass", bound=type)
 
@@ -97,7 +99,6 @@ def list_datasets(pattern: str | None = None) -> list[str]:
     Args:
         pattern: shell-style pattern such as `"*mnist"`. Defaults to None (every name).
     """
-    _load_builtins()
     names = sorted(_REGISTRY)
     if pattern is not None:
         names = [name for name in names if fnmatch.fnmatch(name, pattern)]
@@ -106,7 +107,6 @@ def list_datasets(pattern: str | None = None) -> list[str]:
 
 def is_registered(name: str) -> bool:
     """Return True if `name` (any case, `-` or `_`) names a registered dataset."""
-    _load_builtins()
     return _normalize(name) in _REGISTRY
 
 
@@ -115,7 +115,6 @@ def get_dataset_entry(name: str) -> BuiltinDataset:
 
     Names are matched case-insensitively and `fashion-mnist` equals `fashion_mnist`.
     """
-    _load_builtins()
     normalized = _normalize(name)
     if normalized in _REGISTRY:
         return _REGISTRY[normalized]
@@ -131,6 +130,3 @@ def get_dataset_entry(name: str) -> BuiltinDataset:
 def _normalize(name: str) -> str:
     return str(name).strip().lower().replace("-", "_")
 
-
-def _load_builtins() -> None:
-    importlib.import_module(_BUILTIN_MODULE)

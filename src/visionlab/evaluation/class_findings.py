@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from visionlab.evaluation.findings import Finding, Severity, make_finding
-from visionlab.reports.i18n import format_count, format_number, format_percent, format_points, t
+from visionlab.i18n import format_count, format_number, format_percent, format_points, t
 
 RECALL_SPREAD = 0.20               # best - worst per-class recall
 SUPPORT_RATIO = 3.0                # largest / smallest class support in the test set

@@ -22,7 +22,7 @@ import numpy as np
 
 from visionlab.evaluation.class_findings import class_imbalance, dead_units_finding, recall_spread
 from visionlab.evaluation.findings import SEVERITY_ORDER, Finding, Severity, make_finding
-from visionlab.reports.i18n import (
+from visionlab.i18n import (
     check_language,
     format_number,
     format_percent,

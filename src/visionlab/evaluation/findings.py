@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from visionlab.reports.i18n import t
+from visionlab.i18n import t
 
 Severity = Literal["info", "warning", "problem"]
 SEVERITY_ORDER = {"problem": 0, "warning": 1, "info": 2}

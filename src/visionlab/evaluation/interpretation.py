@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import keras
 import numpy as np
 
 from visionlab.errors import DataError, ModelError
@@ -147,8 +148,6 @@ def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
     Example:
         dead_unit_shares(run.load_model(), test_images[:512])  # {"mlp/dense": 0.37}
     """
-    import keras
-
     images = np.asarray(sample_images)
     if len(images) == 0:
         raise DataError("dead_unit_shares needs at least one sample image.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import keras
+
 from visionlab.models import layers
 from visionlab.models.registry import register_model
 
@@ -51,8 +53,6 @@ def tinyvgg(
         dropout: dropout rate before the output layer. Defaults to 0.0 (none).
         batch_norm: convolutions without bias + BatchNormalization. Defaults to False.
     """
-    import keras
-
     filters = layers.check_positive_int(filters, "filters")
     kernel_size = layers.check_positive_int(kernel_size, "kernel_size")
     activation = layers.check_activation(activation)
@@ -123,8 +123,6 @@ def codelab_cnn(
         batch_norm: convolutions and the dense layer without bias + BatchNormalization.
             Defaults to False.
     """
-    import keras
-
     conv_filters = layers.check_positive_ints(filters, "filters")
     conv_kernels = layers.check_positive_ints(kernel_sizes, "kernel_sizes",
                                               length=len(conv_filters))
@@ -211,8 +209,6 @@ def cnn(
     Example:
         create_model("cnn", (32, 32, 3), 10, blocks=[32, 64], batch_norm=True, dropout=0.3)
     """
-    import keras
-
     block_filters = layers.check_positive_ints(blocks, "blocks")
     convs_per_block = layers.check_positive_int(convs_per_block, "convs_per_block")
     kernel_size = layers.check_positive_int(kernel_size, "kernel_size")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import keras
+
 from visionlab.models import layers
 from visionlab.models.registry import register_model
 
@@ -46,8 +48,6 @@ def mlp(
     Example:
         create_model("mlp", (28, 28, 1), 10, units=[4, 4])
     """
-    import keras
-
     hidden_units = layers.check_positive_ints(units, "units", allow_empty=True)
     activation = layers.check_activation(activation)
     rate = layers.check_rate(dropout)

@@ -1,7 +1,4 @@
-"""Building blocks shared by the architectures: argument checks, initializers, L2 and layer blocks.
-
-Keras is imported inside the functions so that listing models (`visionlab models`) stays fast.
-"""
+"""Building blocks shared by the architectures: argument checks, initializers, L2, layer blocks."""
 
 from __future__ import annotations
 
@@ -9,6 +6,8 @@ import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import keras
 
 from visionlab.errors import ModelError
 
@@ -27,8 +26,6 @@ class LayerSettings:
 
     def weight_arguments(self, use_bias: bool = True) -> dict[str, Any]:
         """Return keyword arguments for one `Dense`/`Conv2D` layer, with fresh objects."""
-        import keras
-
         arguments: dict[str, Any] = {
             "use_bias": use_bias,
             "kernel_initializer": _fresh_initializer(self.kernel_initializer),
@@ -79,8 +76,6 @@ def layer_settings(
 
 def check_activation(activation: Any) -> Any:
     """Return `activation` if Keras knows it, else raise a `ModelError` naming the fix."""
-    import keras
-
     try:
         keras.activations.get(activation)
     except (ValueError, TypeError):
@@ -161,8 +156,6 @@ def check_bool(value: Any, argument: str) -> bool:
 
 def image_input(input_shape: Sequence[int]) -> Any:
     """Return the model input: float32 images of `input_shape`, named "image"."""
-    import keras
-
     return keras.Input(shape=tuple(input_shape), dtype="float32", name="image")
 
 
@@ -182,8 +175,6 @@ def conv_block(
 
     The convolution is named `name`; the extra layers `{name}_bn` and `{name}_act`.
     """
-    import keras
-
     if not batch_norm:
         return keras.layers.Conv2D(
             filters, kernel_size, strides=strides, padding=padding, activation=activation,
@@ -211,8 +202,6 @@ def dense_block(
 
     The dense layer is named `name`; the extra layers `{name}_bn` and `{name}_act`.
     """
-    import keras
-
     if not batch_norm:
         return keras.layers.Dense(
             units, activation=activation, name=name, **settings.weight_arguments()
@@ -226,8 +215,6 @@ def dense_block(
 
 def dropout(inputs: Any, rate: float, *, name: str) -> Any:
     """Apply `Dropout(rate)` named `name`, or return `inputs` unchanged when `rate` is 0."""
-    import keras
-
     return keras.layers.Dropout(rate, name=name)(inputs) if rate else inputs
 
 
@@ -235,8 +222,6 @@ def output_layer(
     inputs: Any, num_outputs: int, output_activation: str, settings: LayerSettings
 ) -> Any:
     """Apply the output `Dense(num_outputs, output_activation)` named "predictions"."""
-    import keras
-
     return keras.layers.Dense(
         num_outputs, activation=output_activation, name="predictions",
         **settings.weight_arguments(),
@@ -244,8 +229,6 @@ def output_layer(
 
 
 def _fresh_initializer(identifier: Any) -> Any:
-    import keras
-
     initializer = keras.initializers.get(identifier)
     if initializer is None:
         raise ValueError("None is not an initializer")

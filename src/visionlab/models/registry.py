@@ -1,5 +1,8 @@
 """Model registry: architectures and backbones registered by name and built by one factory.
 
+The built-in models register themselves when `visionlab.models` is imported (its `__init__`
+imports `dense`, `cnn` and `backbones`), which importing this module does first.
+
 A factory is a function `factory(input_shape, num_outputs, output_activation="softmax", *,
 knob=default, ...) -> keras.Model` decorated with `@register_model(name)`. `create_model` drops
 keyword arguments that are `None` (so unset CLI flags never override a model's defaults), checks
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import importlib
 import inspect
 import numbers
 from collections.abc import Callable, Sequence
@@ -28,13 +30,6 @@ KINDS = ("architecture", "backbone")
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", "linear")
 # Parameters every factory takes; they are not listed as the model's own arguments.
 _CORE_PARAMETERS = ("input_shape", "num_outputs", "output_activation")
-# Modules whose import registers the built-in models; a missing one (work in progress) is skipped.
-_BUILTIN_MODULES = (
-    "visionlab.models.dense",
-    "visionlab.models.cnn",
-    "visionlab.models.backbones",
-)
-
 REQUIRED = inspect.Parameter.empty
 
 
@@ -61,7 +56,6 @@ class ModelEntry:
 
 
 _REGISTRY: dict[str, ModelEntry] = {}
-_builtins_loaded = False
 
 
 def register_model(
@@ -125,7 +119,6 @@ def list_models(pattern: str = "*", kind: str | None = None) -> list[str]:
         pattern: `fnmatch` pattern such as `"cnn*"`. Defaults to `"*"` (all models).
         kind: keep only `"architecture"` or `"backbone"` models. Defaults to `None` (both).
     """
-    _load_builtins()
     if kind is not None and kind not in KINDS:
         raise ModelError(f"Model kind must be one of {', '.join(KINDS)}; got {kind!r}.")
     return sorted(
@@ -141,7 +134,6 @@ def get_model_entry(name: str) -> ModelEntry:
     Raises:
         ModelError: when no model has that name; the message names the nearest one.
     """
-    _load_builtins()
     if name in _REGISTRY:
         return _REGISTRY[name]
     nearest = difflib.get_close_matches(name, list(_REGISTRY), n=1, cutoff=0.5)
@@ -285,17 +277,3 @@ def _check_output_activation(output_activation: str | None) -> str:
 
 def _qualified_name(factory: Callable[..., Any]) -> str:
     return f"{factory.__module__}.{factory.__qualname__}"
-
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if _builtins_loaded:
-        return
-    for module_name in _BUILTIN_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-    _builtins_loaded = True
-

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from visionlab.reports import i18n
+from visionlab import i18n
 from visionlab.reports.style import (
     BEST_COLOR,
     BEST_EPOCH_GID,

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from visionlab.reports import i18n
+from visionlab import i18n
 from visionlab.reports.curves import (
     learning_curves_figure,
     lr_finder_figure,

@@ -18,18 +18,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import numpy as np
 
-from visionlab import _io
+from visionlab import __version__, _io, i18n
 from visionlab.errors import DataError, ModelError
-from visionlab.experiments.runs import (
-    CONFIG_FILE,
-    FIGURES_DIR,
-    REPORT_FILE,
-    SUMMARY_FILE,
-    Run,
+from visionlab.evaluation.diagnosis import diagnose
+from visionlab.evaluation.interpretation import (
+    dead_unit_shares,
+    most_confused_pairs,
+    random_sample_indices,
+    top_losses,
 )
-from visionlab.reports import i18n
+from visionlab.evaluation.metrics import class_probabilities
+from visionlab.reports import figures
+from visionlab.runs.folder import CONFIG_FILE, FIGURES_DIR, REPORT_FILE, SUMMARY_FILE
+from visionlab.runs.run import Run
 
 # Stable section ids (tests and links rely on them) -> title key, in page order.
 SECTIONS = {
@@ -71,29 +75,36 @@ def build_report(
             Defaults to `run.info["dead_units"]`, else measured on the run's model when
             `test_images` are given.
     """
-    from visionlab.evaluation.diagnosis import diagnose
-    from visionlab.reports import figures
-
     i18n.check_language(lang)
     run = run if isinstance(run, Run) else Run(run)
     output = Path(output) if output is not None else run.path / REPORT_FILE
-    figures_dir = output.parent / FIGURES_DIR
-    info, history, metrics = run.info, run.history, run.metrics
-    class_names = _class_names(run)
     predictions = run.predictions
     if test_images is not None:
         test_images = _check_images(test_images, predictions)
     if dead_units is None:
-        dead_units = info.get("dead_units")
-    if dead_units is None and test_images is not None and run.model_path.is_file():
-        from visionlab.evaluation.interpretation import dead_unit_shares, random_sample_indices
+        dead_units = run.info.get("dead_units")
+    if dead_units is None and test_images is not None:
+        dead_units = _measure_dead_units(run, test_images)
+    images = _figures(run, test_images, output.parent / FIGURES_DIR, lang)
+    context = _context(run, images, dead_units, has_images=test_images is not None, lang=lang)
+    return _io.write_text(output, render_page("report.html", lang, **context))
 
-        sample = random_sample_indices(len(test_images), DEAD_UNITS_SAMPLE, SAMPLE_SEED)
-        try:
-            dead_units = dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
-        except ModelError:
-            dead_units = None  # an architecture that cannot be probed: the rule is skipped
 
+def _measure_dead_units(run: Run, test_images: np.ndarray) -> dict[str, float] | None:
+    if not run.model_path.is_file():
+        return None
+    sample = random_sample_indices(len(test_images), DEAD_UNITS_SAMPLE, SAMPLE_SEED)
+    try:
+        return dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
+    except ModelError:
+        return None  # an architecture that cannot be probed: the rule is skipped
+
+
+def _figures(run: Run, test_images: np.ndarray | None, figures_dir: Path,
+             lang: str) -> dict[str, str]:
+    """Draw the report's figures into `figures_dir`; return them as data URIs by section."""
+    history, metrics, predictions = run.history, run.metrics, run.predictions
+    class_names = _class_names(run)
     images: dict[str, str] = {}
     if history:
         images["curves"] = _save(figures.learning_curves_figure(history, lang=lang),
@@ -103,27 +114,34 @@ def build_report(
         images["confusion"] = _save(
             figures.confusion_matrix_figure(np.asarray(matrix), class_names, lang=lang),
             figures_dir / "confusion_matrix.png")
-    mistakes = _mistakes(predictions, class_names, lang)
     if test_images is not None and predictions is not None:
         images.update(_grids(test_images, predictions, class_names, figures_dir, lang))
+    return images
 
-    context = {
+
+def _context(run: Run, images: dict[str, str], dead_units: dict[str, float] | None, *,
+             has_images: bool, lang: str) -> dict[str, Any]:
+    """The template variables of report.html."""
+    info, history, metrics = run.info, run.history, run.metrics
+    class_names = _class_names(run)
+    status_key = f"status.{run.status}"
+    return {
         "run": run,
         "info": info,
         "title": info.get("name") or run.name,
         "status": run.status,
-        "status_text": (i18n.t(f"status.{run.status}", lang)
-                        if f"status.{run.status}" in i18n.MESSAGES[lang] else run.status),
+        "status_text": (i18n.t(status_key, lang) if status_key in i18n.MESSAGES[lang]
+                        else run.status),
         "metrics": metrics,
         "findings": diagnose(history, metrics=metrics, class_names=class_names,
                              dead_units=dead_units, lang=lang),
         "history": history,
         "best": run.best_epoch(),
         "per_class": _per_class_rows(metrics, class_names),
-        "confused_pairs": _confused_pairs(matrix, class_names),
-        "mistakes": mistakes,
-        "has_predictions": predictions is not None,
-        "has_images": test_images is not None,
+        "confused_pairs": _confused_pairs(metrics.get("confusion_matrix"), class_names),
+        "mistakes": _mistakes(run.predictions, class_names, lang),
+        "has_predictions": run.predictions is not None,
+        "has_images": has_images,
         "images": images,
         "summary_text": _read_optional(run.path / SUMMARY_FILE),
         "config_text": _read_optional(run.path / CONFIG_FILE),
@@ -134,7 +152,6 @@ def build_report(
         "sections": SECTIONS,
         "low_recall": LOW_RECALL,
     }
-    return _io.write_text(output, render_page("report.html", lang, **context))
 
 
 def render_page(template_name: str, lang: str, **context: Any) -> str:
@@ -145,10 +162,6 @@ def render_page(template_name: str, lang: str, **context: Any) -> str:
         lang: `"en"` or `"vi"`.
         **context: template variables.
     """
-    import jinja2
-
-    from visionlab import __version__
-
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -177,9 +190,7 @@ def png_data_uri(path: str | os.PathLike[str]) -> str:
 
 
 def _save(figure: Any, path: Path) -> str:
-    from visionlab.reports.figures import save_figure
-
-    return png_data_uri(save_figure(figure, path))
+    return png_data_uri(figures.save_figure(figure, path))
 
 
 def _class_names(run: Run) -> list[str]:
@@ -209,10 +220,6 @@ def _check_images(test_images: Any, predictions: dict[str, np.ndarray] | None) -
 
 def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
            class_names: Sequence[str], figures_dir: Path, lang: str) -> dict[str, str]:
-    from visionlab.evaluation.interpretation import random_sample_indices, top_losses
-    from visionlab.evaluation.metrics import class_probabilities
-    from visionlab.reports.figures import image_grid_figure
-
     y_true = np.asarray(predictions["y_true"]).astype(np.int64)
     probabilities = class_probabilities(predictions["y_prob"])
     indices = predictions.get("indices", np.arange(len(y_true)))
@@ -227,7 +234,7 @@ def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
     sample = random_sample_indices(len(y_true), PREDICTION_GRID_SIZE, SAMPLE_SEED)
     if len(sample):
         predicted = np.argmax(probabilities[sample], axis=1)
-        figure = image_grid_figure(
+        figure = figures.image_grid_figure(
             test_images[indices[sample]], [title(row, p) for row, p in zip(sample, predicted)],
             colors=[RIGHT_COLOR if p == y_true[row] else WRONG_COLOR
                     for row, p in zip(sample, predicted)],
@@ -236,7 +243,7 @@ def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
     mistakes = top_losses(y_true, predictions["y_prob"], TOP_LOSSES_SIZE)
     if mistakes:
         rows = np.array([mistake.index for mistake in mistakes])
-        figure = image_grid_figure(
+        figure = figures.image_grid_figure(
             test_images[indices[rows]], [title(m.index, m.predicted) for m in mistakes],
             colors=[WRONG_COLOR] * len(mistakes), columns=GRID_COLUMNS)
         images["top_losses"] = _save(figure, figures_dir / "top_losses.png")
@@ -246,8 +253,6 @@ def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
 def _mistakes(predictions: dict[str, np.ndarray] | None, class_names: Sequence[str],
               lang: str) -> list[dict[str, Any]]:
     """Top-loss rows for the table under the grid (shown even without test images)."""
-    from visionlab.evaluation.interpretation import top_losses
-
     if predictions is None:
         return []
     mistakes = top_losses(predictions["y_true"], predictions["y_prob"], TOP_LOSSES_SIZE)
@@ -270,8 +275,6 @@ def _per_class_rows(metrics: dict[str, Any], class_names: Sequence[str]) -> list
 
 
 def _confused_pairs(matrix: Any, class_names: Sequence[str]) -> list[Any]:
-    from visionlab.evaluation.interpretation import most_confused_pairs
-
     if not matrix or not class_names:
         return []
     return most_confused_pairs(matrix, class_names, CONFUSED_PAIRS)
@@ -316,26 +319,3 @@ def _format_time(value: Any) -> str:
         return dt.datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return str(value)
-
-
-def load_test_images(run: Run | str | os.PathLike[str]) -> np.ndarray:
-    """Load the test images a run was evaluated on, by preparing its dataset as configured.
-
-    Raises:
-        DataError: the data cannot be loaded, or changed since the run (checksum differs).
-    """
-    from visionlab.experiments.api import prepare_dataset
-
-    run = run if isinstance(run, Run) else Run(run)
-    config = run.config
-    dataset = prepare_dataset(config.data, config.train.seed, progress=False)
-    recorded = (run.info.get("dataset") or {}).get("checksum")
-    if recorded and recorded != dataset.checksum:
-        raise DataError(
-            f"The data of run '{run.path}' changed since it was trained (checksum "
-            f"{recorded[:12]}… became {dataset.checksum[:12]}…), so its test images cannot be "
-            "matched to its predictions. Restore the original files or use --no-images."
-        )
-    if "test" not in dataset.splits:
-        raise DataError(f"The dataset of run '{run.path}' has no test split; use --no-images.")
-    return np.asarray(dataset.split("test").images)

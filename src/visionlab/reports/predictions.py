@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from visionlab.config import color_mode_for_channels
 from visionlab.data.decode import decode_image
+from visionlab.reports.figures import prediction_figure, save_figure
+from visionlab.runs.run import Run
 
 
 def plot_predictions(run: Any, results: list[dict[str, Any]],
@@ -16,9 +19,6 @@ def plot_predictions(run: Any, results: list[dict[str, Any]],
     The title reads "predicted (probability)"; when the image's parent folder is a class name,
     "actual / predicted" is shown in green when right and red when wrong (as in the tutorials).
     """
-    from visionlab.experiments.runs import Run
-    from visionlab.reports.figures import prediction_figure, save_figure
-
     run = run if isinstance(run, Run) else Run(run)
     height, width, channels = run.info["dataset"]["image_shape"]
     folder = Path(folder)
@@ -28,7 +28,7 @@ def plot_predictions(run: Any, results: list[dict[str, Any]],
             continue
         path = Path(result["path"])
         image = decode_image(path, (max(height, 224), max(width, 224)),
-                             "grayscale" if channels == 1 else "rgb")
+                             color_mode_for_channels(channels))
         actual = path.parent.name if path.parent.name in run.class_names else None
         predicted = f"{result['predicted']} ({result['probability']:.1%})"
         if actual is None:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib import colormaps
+from matplotlib import colormaps, pyplot
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
+from visionlab import i18n
 from visionlab._io import atomic_path
-from visionlab.reports import i18n
 
 # Shared look: explicit sizes on every artist instead of rcParams, which are process-global.
 TITLE_SIZE = 12
@@ -43,8 +43,6 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 110) ->
         figure.savefig(temporary, dpi=dpi, format="png", facecolor="white")
     # A figure created through pyplot would stay registered (and in memory) until closed.
     if getattr(figure.canvas, "manager", None) is not None:
-        from matplotlib import pyplot
-
         pyplot.close(figure)
     return Path(path)
 

@@ -9,6 +9,7 @@ so a resumed run stops at the same epoch, with the same restored weights, as an 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 
 from visionlab import _io
 from visionlab.errors import RunError
+from visionlab.training.saving import load_keras_model
 
 MODEL_FILE = "last.keras"
 STATE_FILE = "state.json"
@@ -126,8 +128,6 @@ def _remove_other_best_weights(directory: Path, keep: str | None) -> None:
 
 
 def _loss_is_bad(logs: dict[str, Any] | None) -> bool:
-    import math
-
     loss = (logs or {}).get("loss")
     return loss is not None and not math.isfinite(float(loss))
 
@@ -146,9 +146,5 @@ def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[keras.Model, dic
             f"No checkpoint in '{directory}': the run stopped before its first epoch finished. "
             "Start it again with `visionlab train CONFIG`."
         )
-    from visionlab.experiments.runs import register_custom_objects
-
-    register_custom_objects()
-
-    model = keras.models.load_model(directory / MODEL_FILE)
+    model = load_keras_model(directory / MODEL_FILE)
     return model, _io.read_json(directory / STATE_FILE)

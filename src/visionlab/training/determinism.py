@@ -1,4 +1,7 @@
-"""Replayable randomness: every epoch's dropout/augmentation noise depends only on (seed, epoch).
+"""Seeding and replayable randomness.
+
+`seed_everything` seeds Python, NumPy and the backend once per run. `EpochSeeding` makes
+every epoch's dropout/augmentation noise depend only on (seed, epoch).
 
 Keras layers draw from `SeedGenerator` states that are not saved with the model, so a run resumed
 from a checkpoint would otherwise get different dropout masks than the uninterrupted run.
@@ -38,3 +41,15 @@ class EpochSeeding(keras.callbacks.Callback):
             value = (self.seed * 7919 + (index + 1) * 104729 + epoch * 15485863) % _MODULUS
             generator.state.assign(
                 keras.ops.convert_to_tensor([value, 0], dtype=generator.state.dtype))
+
+
+def seed_everything(seed: int, deterministic: bool) -> None:
+    """Seed Python, NumPy and the backend; on TensorFlow also make ops deterministic.
+
+    Same config + seed on the CPU then gives an identical history.
+    """
+    keras.utils.set_random_seed(seed)
+    if deterministic and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf  # only on the TensorFlow backend (JAX/PyTorch runs lack it)
+
+        tf.config.experimental.enable_op_determinism()

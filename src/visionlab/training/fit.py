@@ -11,9 +11,11 @@ from typing import Any
 
 import keras
 import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
 
-from visionlab.experiments.config import AugmentConfig, TrainConfig
-from visionlab.training.heads import OutputSpec
+from visionlab.config import AugmentConfig, TrainConfig
+from visionlab.training.heads import OutputSpec, get_loss
+from visionlab.training.optimizers import make_optimizer
 
 
 def channel_statistics(images: np.ndarray, chunk_size: int = 4096) -> tuple[np.ndarray, np.ndarray]:
@@ -94,26 +96,6 @@ def build_training_model(
     return keras.Model(inputs, outputs, name=name)
 
 
-def make_optimizer(
-    train: TrainConfig, learning_rate: float | Any | None = None,
-) -> keras.optimizers.Optimizer:
-    """Create the configured Keras optimizer.
-
-    Args:
-        train: the train section (optimizer, learning_rate, momentum, nesterov, weight_decay).
-        learning_rate: a float or LearningRateSchedule overriding `train.learning_rate`.
-            Defaults to None.
-    """
-    rate = train.learning_rate if learning_rate is None else learning_rate
-    if train.optimizer == "sgd":
-        return keras.optimizers.SGD(rate, momentum=train.momentum, nesterov=train.nesterov)
-    if train.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(rate, momentum=train.momentum)
-    if train.optimizer == "adam":
-        return keras.optimizers.Adam(rate)
-    return keras.optimizers.AdamW(rate, weight_decay=train.weight_decay or 0.004)
-
-
 def accuracy_metric(spec: OutputSpec) -> keras.metrics.Metric:
     """Return the accuracy that matches the head: binary, categorical (argmax) or sparse."""
     if spec.binary_single_unit:
@@ -134,11 +116,7 @@ def training_loss(spec: OutputSpec, label_smoothing: float = 0.0) -> str | keras
     """
     if not label_smoothing:
         return spec.loss
-    if spec.loss == "categorical_crossentropy":
-        return keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
-    if spec.loss == "binary_crossentropy":
-        return keras.losses.BinaryCrossentropy(label_smoothing=label_smoothing)
-    raise ValueError(f"label smoothing needs one-hot targets; {spec.loss} takes integer labels.")
+    return get_loss(spec.loss, label_smoothing=label_smoothing)
 
 
 def compile_model(
@@ -158,8 +136,6 @@ def compile_model(
 
 def balanced_class_weight(labels: np.ndarray, num_classes: int) -> dict[int, float]:
     """Return scikit-learn's 'balanced' class weights as a Keras `class_weight` dict."""
-    from sklearn.utils.class_weight import compute_class_weight
-
     present = np.unique(labels)
     weights = compute_class_weight("balanced", classes=present, y=np.asarray(labels))
     result = {index: 1.0 for index in range(num_classes)}

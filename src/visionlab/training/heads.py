@@ -8,8 +8,15 @@ labels). `output_spec` derives the consistent combination from the config.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import keras
 
 from visionlab.errors import ConfigError
+
+# Losses that take Keras's label_smoothing, by config name.
+_SMOOTHABLE_LOSSES = {"categorical_crossentropy": "CategoricalCrossentropy",
+                      "binary_crossentropy": "BinaryCrossentropy"}
 
 
 @dataclass(frozen=True)
@@ -63,3 +70,24 @@ def output_spec(loss: str, output_activation: str, num_classes: int) -> OutputSp
             "one-sigmoid-per-class setup."
         )
     return OutputSpec(num_classes, "softmax", one_hot=loss == "categorical_crossentropy", loss=loss)
+
+
+def get_loss(identifier: Any, label_smoothing: float = 0.0) -> Any:
+    """Return a Keras loss from a name, a config dict or an instance (`keras.losses.get`).
+
+    Args:
+        identifier: a loss name such as `"categorical_crossentropy"`, a Keras config dict or a
+            loss instance.
+        label_smoothing: Keras's `label_smoothing` factor, for the categorical and binary
+            cross-entropies (one-hot targets). Defaults to 0.0.
+
+    Raises:
+        ValueError: label smoothing asked of a loss that takes integer labels.
+    """
+    if not label_smoothing:
+        return keras.losses.get(identifier)
+    if identifier not in _SMOOTHABLE_LOSSES:
+        raise ValueError(f"label smoothing needs one-hot targets; {identifier} takes integer "
+                         "labels.")
+    return keras.losses.get({"class_name": _SMOOTHABLE_LOSSES[identifier],
+                             "config": {"label_smoothing": label_smoothing}})

@@ -11,23 +11,14 @@ schedules are serializable, so a model compiled with one saves and reloads with
 All per-epoch formulas are closed forms of the epoch index, so a resumed run continues the same
 curve.
 
-Learning rate at epoch `e` (0-based), by name:
-
-- constant: `base_lr`
-- exponential: `base_lr * decay**e` (the tutorial's `0.01 * 0.6**epoch`)
-- constant_then_exponential: `base_lr` while `e < hold_epochs`,
-  else `base_lr * exp(-rate * (e - hold_epochs + 1))`
-- step: `base_lr * factor ** floor(e / step_epochs)`
-- cosine: linear warm-up over `warmup_epochs`, then cosine from `base_lr` to `min_lr`
-- one_cycle: cosine warm-up from `base_lr / div_factor` to `base_lr` over `pct_start` of
-  training, then cosine down to `base_lr / final_div`
-- codelab_decay: `min_lr + (base_lr - min_lr) * decay**e`
-  ("TensorFlow without a PhD": 0.003 -> 0.0001, decay 0.666)
-- lr_range: `base_lr * 10 ** (e / epochs_per_decade)`
-  (the tutorial's range test `1e-3 * 10**(epoch/20)`)
+A schedule is one `ScheduleDefinition` in `SCHEDULES`: its epoch formula decorated with
+`@register_schedule(name, ...)`, which also states the parameters with their defaults and ranges
+and, where there is one, the per-step form. Adding a schedule means writing one such function.
 
 "constant_then_exponential" is the closed form of the Keras `LearningRateScheduler` example
 `lr if epoch < 10 else lr * exp(-0.1)`, which multiplies the rate once at epoch 10, twice at 11 …
+
+Learning rate at epoch `e` (0-based), by name (listed from the definitions):
 """
 
 from __future__ import annotations
@@ -35,33 +26,247 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
+
+import keras
 
 from visionlab.errors import ConfigError
 
-# name -> default parameters; every accepted parameter appears here.
-_DEFAULTS: dict[str, dict[str, float]] = {
-    "constant": {},
-    "exponential": {"decay": 0.6},
-    "constant_then_exponential": {"hold_epochs": 10, "rate": 0.1},
-    "step": {"factor": 0.5, "step_epochs": 10},
-    "cosine": {"warmup_epochs": 0, "min_lr": 0.0, "warmup_start_lr": 0.0},
-    "one_cycle": {"pct_start": 0.25, "div_factor": 25.0, "final_div": 1e4},
-    "codelab_decay": {"decay": 0.666, "min_lr": 1e-4},
-    "lr_range": {"epochs_per_decade": 20},
-}
-_INTEGER_PARAMETERS = {"hold_epochs", "step_epochs", "warmup_epochs"}
-_PER_STEP_NAMES = {"cosine", "one_cycle"}
+# (epoch, base_lr, epochs, params) -> learning rate at the start of that epoch.
+EpochFormula = Callable[[int, float, int, Mapping[str, float]], float]
+# (base_lr, epochs, steps_per_epoch, params) -> a keras LearningRateSchedule.
+PerStepBuilder = Callable[[float, int, int, Mapping[str, float]], Any]
+# (base_lr, epochs, params) -> None; raises ConfigError when the run cannot use the parameters.
+RunCheck = Callable[[float, int, Mapping[str, float]], None]
+
+
+@dataclass(frozen=True)
+class ParameterRange:
+    """The values a schedule parameter accepts: `low` (and `high`), each end closed or open.
+
+    Example:
+        ParameterRange(0, 1, low_open=True)  # "in (0, 1]"
+        ParameterRange(1)                    # ">= 1"
+    """
+
+    low: float
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def contains(self, value: float) -> bool:
+        """Return True when `value` lies in the range."""
+        above = value > self.low if self.low_open else value >= self.low
+        if self.high is None:
+            return above
+        return above and (value < self.high if self.high_open else value <= self.high)
+
+    def describe(self) -> str:
+        """The range in words for error messages: `"in (0, 1]"`, `">= 1"`, `"> 0"`."""
+        if self.high is None:
+            return f"{'>' if self.low_open else '>='} {self.low:g}"
+        return (f"in {'(' if self.low_open else '['}{self.low:g}, "
+                f"{self.high:g}{')' if self.high_open else ']'}")
+
+
+@dataclass(frozen=True)
+class ScheduleDefinition:
+    """Everything about one named schedule.
+
+    Attributes:
+        name: the name `get_schedule` accepts, e.g. `"exponential"`.
+        description: the per-epoch formula in words, listed in this module's docstring.
+        epoch_formula: `formula(epoch, base_lr, epochs, params) -> lr`, a closed form of the
+            0-based epoch.
+        defaults: every accepted parameter and its default.
+        integer_parameters: parameters that are whole numbers of epochs >= 0.
+        ranges: the `ParameterRange` a parameter must lie in, checked in this order.
+        per_step_builder: `builder(base_lr, epochs, steps_per_epoch, params)` returning the
+            per-step Keras schedule, or None when the schedule is per-epoch only.
+        run_check: `check(base_lr, epochs, params)` for constraints that involve the run
+            (cosine's warm-up must be shorter than the run), or None.
+    """
+
+    name: str
+    description: str
+    epoch_formula: EpochFormula
+    defaults: Mapping[str, float] = field(default_factory=dict)
+    integer_parameters: frozenset[str] = frozenset()
+    ranges: Mapping[str, ParameterRange] = field(default_factory=dict)
+    per_step_builder: PerStepBuilder | None = None
+    run_check: RunCheck | None = None
+
+    def __post_init__(self) -> None:
+        undeclared = (set(self.integer_parameters) | set(self.ranges)) - set(self.defaults)
+        if undeclared:
+            raise ValueError(f"Schedule {self.name!r} constrains parameter(s) "
+                             f"{', '.join(sorted(undeclared))} that have no default; add them "
+                             f"to its defaults.")
+        # Read-only, so no caller can change a schedule's defaults for everyone.
+        object.__setattr__(self, "defaults", MappingProxyType(dict(self.defaults)))
+        object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
+        object.__setattr__(self, "integer_parameters", frozenset(self.integer_parameters))
+
+
+SCHEDULES: dict[str, ScheduleDefinition] = {}
+
+
+def register_schedule(name: str, *, description: str,
+                      defaults: Mapping[str, float] | None = None,
+                      integer_parameters: Collection[str] = (),
+                      ranges: Mapping[str, ParameterRange] | None = None,
+                      per_step_builder: PerStepBuilder | None = None,
+                      run_check: RunCheck | None = None) -> Callable[[EpochFormula], EpochFormula]:
+    """Register an epoch formula as the schedule `name` (decorator); see `ScheduleDefinition`.
+
+    Args:
+        name: the name `get_schedule` accepts (lower case, underscores).
+        description: the per-epoch formula in words.
+        defaults: every accepted parameter and its default. Defaults to none.
+        integer_parameters: parameters that are whole numbers of epochs. Defaults to none.
+        ranges: parameter -> `ParameterRange`. Defaults to none.
+        per_step_builder: builds the per-step Keras schedule. Defaults to None (per-epoch only).
+        run_check: checks the parameters against `base_lr` and `epochs`. Defaults to None.
+
+    Example:
+        @register_schedule("exponential", description="`base_lr * decay**e`",
+                           defaults={"decay": 0.6},
+                           ranges={"decay": ParameterRange(0, 1, low_open=True)})
+        def _exponential(epoch, base_lr, epochs, params):
+            return base_lr * params["decay"] ** epoch
+    """
+    if name in SCHEDULES:
+        raise ValueError(f"A learning-rate schedule named {name!r} is already registered.")
+
+    def decorator(formula: EpochFormula) -> EpochFormula:
+        SCHEDULES[name] = ScheduleDefinition(
+            name=name, description=description, epoch_formula=formula,
+            defaults=defaults or {}, integer_parameters=frozenset(integer_parameters),
+            ranges=ranges or {}, per_step_builder=per_step_builder, run_check=run_check)
+        return formula
+
+    return decorator
 
 
 def list_schedules() -> list[str]:
     """Return the names accepted by `get_schedule`, sorted."""
-    return sorted(_DEFAULTS)
+    return sorted(SCHEDULES)
 
 
-def _cosine_epoch(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+@keras.saving.register_keras_serializable(package="visionlab")
+class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """Per-step one-cycle schedule (Smith; fastai's `fit_one_cycle`), cosine in both phases.
+
+    Args:
+        max_lr: peak learning rate.
+        total_steps: optimizer steps in the whole run (epochs * steps_per_epoch).
+        pct_start: fraction of the steps spent warming up. Defaults to 0.25.
+        div_factor: the run starts at `max_lr / div_factor`. Defaults to 25.
+        final_div: the run ends at `max_lr / final_div`. Defaults to 1e4.
+    """
+
+    def __init__(self, max_lr, total_steps, pct_start=0.25, div_factor=25.0,
+                 final_div=1e4, name="OneCycle"):
+        super().__init__()
+        self.max_lr = float(max_lr)
+        self.total_steps = int(total_steps)
+        self.pct_start = float(pct_start)
+        self.div_factor = float(div_factor)
+        self.final_div = float(final_div)
+        self.name = name
+
+    def __call__(self, step):
+        step = keras.ops.cast(step, "float32")
+        warmup_steps = max(1.0, self.pct_start * self.total_steps)
+        low, final = self.max_lr / self.div_factor, self.max_lr / self.final_div
+        rising = keras.ops.minimum(step / warmup_steps, 1.0)
+        falling = keras.ops.clip((step - warmup_steps)
+                                 / max(1.0, self.total_steps - warmup_steps), 0.0, 1.0)
+        warm = low + (self.max_lr - low) * 0.5 * (1.0 - keras.ops.cos(math.pi * rising))
+        anneal = final + (self.max_lr - final) * 0.5 * (1.0 + keras.ops.cos(math.pi * falling))
+        return keras.ops.where(step < warmup_steps, warm, anneal)
+
+    def get_config(self):
+        return {"max_lr": self.max_lr, "total_steps": self.total_steps,
+                "pct_start": self.pct_start, "div_factor": self.div_factor,
+                "final_div": self.final_div, "name": self.name}
+
+
+def register_serializables() -> type:
+    """Register visionlab's per-step schedules with Keras and return `OneCycleSchedule`.
+
+    Importing this module registers them already; this stays (idempotent) so callers can make
+    sure of it before `keras.models.load_model` on a model compiled with "one_cycle".
+    """
+    return OneCycleSchedule
+
+
+# The schedules, in the order the module docstring lists them.
+
+@register_schedule("constant", description="`base_lr`")
+def _constant(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    return base_lr
+
+
+@register_schedule(
+    "exponential", description="`base_lr * decay**e` (the tutorial's `0.01 * 0.6**epoch`)",
+    defaults={"decay": 0.6}, ranges={"decay": ParameterRange(0, 1, low_open=True)})
+def _exponential(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    return base_lr * params["decay"] ** epoch
+
+
+@register_schedule(
+    "constant_then_exponential",
+    description="`base_lr` while `e < hold_epochs`, "
+                "else `base_lr * exp(-rate * (e - hold_epochs + 1))`",
+    defaults={"hold_epochs": 10, "rate": 0.1}, integer_parameters={"hold_epochs"},
+    ranges={"rate": ParameterRange(0)})
+def _constant_then_exponential(epoch: int, base_lr: float, epochs: int,
+                               params: Mapping[str, float]) -> float:
+    hold = params["hold_epochs"]
+    return base_lr if epoch < hold else base_lr * math.exp(-params["rate"] * (epoch - hold + 1))
+
+
+@register_schedule(
+    "step", description="`base_lr * factor ** floor(e / step_epochs)`",
+    defaults={"factor": 0.5, "step_epochs": 10}, integer_parameters={"step_epochs"},
+    ranges={"factor": ParameterRange(0, 1, low_open=True), "step_epochs": ParameterRange(1)})
+def _step(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    return base_lr * params["factor"] ** (epoch // int(params["step_epochs"]))
+
+
+def _cosine_decay(base_lr: float, epochs: int, steps_per_epoch: int,
+                  params: Mapping[str, float]) -> Any:
+    warmup_steps = int(params["warmup_epochs"]) * steps_per_epoch
+    decay_steps = (epochs - int(params["warmup_epochs"])) * steps_per_epoch
+    if warmup_steps:
+        return keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=params["warmup_start_lr"], decay_steps=decay_steps,
+            alpha=params["min_lr"] / base_lr, warmup_target=base_lr, warmup_steps=warmup_steps)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=base_lr, decay_steps=decay_steps, alpha=params["min_lr"] / base_lr)
+
+
+def _check_cosine_run(base_lr: float, epochs: int, params: Mapping[str, float]) -> None:
+    if params["warmup_epochs"] >= epochs:
+        raise ConfigError(f"Cosine warmup_epochs ({params['warmup_epochs']}) must be smaller "
+                          f"than the number of epochs ({epochs}).")
+    if params["min_lr"] > base_lr:
+        raise ConfigError(f"Cosine min_lr ({params['min_lr']}) must not exceed the base "
+                          f"learning rate ({base_lr}).")
+
+
+@register_schedule(
+    "cosine",
+    description="linear warm-up over `warmup_epochs`, then cosine from `base_lr` to `min_lr`",
+    defaults={"warmup_epochs": 0, "min_lr": 0.0, "warmup_start_lr": 0.0},
+    integer_parameters={"warmup_epochs"},
+    ranges={"min_lr": ParameterRange(0), "warmup_start_lr": ParameterRange(0)},
+    per_step_builder=_cosine_decay, run_check=_check_cosine_run)
+def _cosine(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
     warmup = int(params["warmup_epochs"])
     start, floor = params["warmup_start_lr"], params["min_lr"]
     if epoch < warmup:
@@ -71,28 +276,56 @@ def _cosine_epoch(epoch: int, base_lr: float, epochs: int, params: Mapping[str, 
     return floor + (base_lr - floor) * 0.5 * (1.0 + math.cos(math.pi * fraction))
 
 
-def _one_cycle_value(step: float, total_steps: float, max_lr: float,
-                     params: Mapping[str, float]) -> float:
-    warmup_steps = max(1.0, params["pct_start"] * total_steps)
-    low, final = max_lr / params["div_factor"], max_lr / params["final_div"]
-    if step < warmup_steps:
-        fraction = step / warmup_steps
-        return low + (max_lr - low) * 0.5 * (1.0 - math.cos(math.pi * fraction))
-    fraction = min(1.0, (step - warmup_steps) / max(1.0, total_steps - warmup_steps))
-    return final + (max_lr - final) * 0.5 * (1.0 + math.cos(math.pi * fraction))
+def _one_cycle_per_step(base_lr: float, epochs: int, steps_per_epoch: int,
+                        params: Mapping[str, float]) -> OneCycleSchedule:
+    return OneCycleSchedule(max_lr=base_lr, total_steps=epochs * steps_per_epoch,
+                            pct_start=params["pct_start"], div_factor=params["div_factor"],
+                            final_div=params["final_div"])
 
 
-_EPOCH_FORMULAS: dict[str, Callable[[int, float, int, Mapping[str, float]], float]] = {
-    "constant": lambda e, lr, n, p: lr,
-    "exponential": lambda e, lr, n, p: lr * p["decay"] ** e,
-    "constant_then_exponential": lambda e, lr, n, p: (
-        lr if e < p["hold_epochs"] else lr * math.exp(-p["rate"] * (e - p["hold_epochs"] + 1))),
-    "step": lambda e, lr, n, p: lr * p["factor"] ** (e // int(p["step_epochs"])),
-    "cosine": _cosine_epoch,
-    "one_cycle": lambda e, lr, n, p: _one_cycle_value(e, n, lr, p),
-    "codelab_decay": lambda e, lr, n, p: p["min_lr"] + (lr - p["min_lr"]) * p["decay"] ** e,
-    "lr_range": lambda e, lr, n, p: lr * 10.0 ** (e / p["epochs_per_decade"]),
-}
+@register_schedule(
+    "one_cycle",
+    description="cosine warm-up from `base_lr / div_factor` to `base_lr` over `pct_start` of "
+                "training, then cosine down to `base_lr / final_div`",
+    defaults={"pct_start": 0.25, "div_factor": 25.0, "final_div": 1e4},
+    ranges={"pct_start": ParameterRange(0, 1, low_open=True, high_open=True),
+            "div_factor": ParameterRange(1), "final_div": ParameterRange(1)},
+    per_step_builder=_one_cycle_per_step)
+def _one_cycle(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    # The per-step curve with one step per epoch (OneCycleSchedule computes the same in keras.ops).
+    warmup_steps = max(1.0, params["pct_start"] * epochs)
+    low, final = base_lr / params["div_factor"], base_lr / params["final_div"]
+    if epoch < warmup_steps:
+        fraction = epoch / warmup_steps
+        return low + (base_lr - low) * 0.5 * (1.0 - math.cos(math.pi * fraction))
+    fraction = min(1.0, (epoch - warmup_steps) / max(1.0, epochs - warmup_steps))
+    return final + (base_lr - final) * 0.5 * (1.0 + math.cos(math.pi * fraction))
+
+
+@register_schedule(
+    "codelab_decay",
+    description="`min_lr + (base_lr - min_lr) * decay**e` "
+                "(\"TensorFlow without a PhD\": 0.003 -> 0.0001, decay 0.666)",
+    defaults={"decay": 0.666, "min_lr": 1e-4},
+    ranges={"decay": ParameterRange(0, 1, low_open=True), "min_lr": ParameterRange(0)})
+def _codelab_decay(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    return params["min_lr"] + (base_lr - params["min_lr"]) * params["decay"] ** epoch
+
+
+@register_schedule(
+    "lr_range",
+    description="`base_lr * 10 ** (e / epochs_per_decade)` "
+                "(the tutorial's range test `1e-3 * 10**(epoch/20)`)",
+    defaults={"epochs_per_decade": 20},
+    ranges={"epochs_per_decade": ParameterRange(0, low_open=True)})
+def _lr_range(epoch: int, base_lr: float, epochs: int, params: Mapping[str, float]) -> float:
+    return base_lr * 10.0 ** (epoch / params["epochs_per_decade"])
+
+
+if __doc__:  # None under python -OO
+    __doc__ += "\n".join(f"- {definition.name}: {definition.description}"
+                         + (" (also per step)" if definition.per_step_builder else "")
+                         for definition in SCHEDULES.values()) + "\n"
 
 
 @dataclass(frozen=True)
@@ -111,10 +344,10 @@ class EpochSchedule:
     base_lr: float
     epochs: int
     params: Mapping[str, float]
-    function: Callable[[int, float, int, Mapping[str, float]], float] | None = None
+    function: EpochFormula | None = None
 
     def __call__(self, epoch: int, lr: float | None = None) -> float:
-        formula = self.function or _EPOCH_FORMULAS[self.name]
+        formula = self.function or SCHEDULES[self.name].epoch_formula
         return float(formula(int(epoch), self.base_lr, self.epochs, self.params))
 
     def get_config(self) -> dict[str, Any]:
@@ -122,76 +355,9 @@ class EpochSchedule:
         return {"name": self.name, **dict(self.params)}
 
 
-def _register_per_step_classes() -> type:
-    import keras
-
-    @keras.saving.register_keras_serializable(package="visionlab")
-    class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
-        """Per-step one-cycle schedule (Smith; fastai's `fit_one_cycle`), cosine in both phases.
-
-        Args:
-            max_lr: peak learning rate.
-            total_steps: optimizer steps in the whole run (epochs * steps_per_epoch).
-            pct_start: fraction of the steps spent warming up. Defaults to 0.25.
-            div_factor: the run starts at `max_lr / div_factor`. Defaults to 25.
-            final_div: the run ends at `max_lr / final_div`. Defaults to 1e4.
-        """
-
-        def __init__(self, max_lr, total_steps, pct_start=0.25, div_factor=25.0,
-                     final_div=1e4, name="OneCycle"):
-            super().__init__()
-            self.max_lr = float(max_lr)
-            self.total_steps = int(total_steps)
-            self.pct_start = float(pct_start)
-            self.div_factor = float(div_factor)
-            self.final_div = float(final_div)
-            self.name = name
-
-        def __call__(self, step):
-            from keras import ops
-
-            step = ops.cast(step, "float32")
-            warmup_steps = max(1.0, self.pct_start * self.total_steps)
-            low, final = self.max_lr / self.div_factor, self.max_lr / self.final_div
-            rising = ops.minimum(step / warmup_steps, 1.0)
-            falling = ops.clip((step - warmup_steps)
-                               / max(1.0, self.total_steps - warmup_steps), 0.0, 1.0)
-            warm = low + (self.max_lr - low) * 0.5 * (1.0 - ops.cos(math.pi * rising))
-            anneal = final + (self.max_lr - final) * 0.5 * (1.0 + ops.cos(math.pi * falling))
-            return ops.where(step < warmup_steps, warm, anneal)
-
-        def get_config(self):
-            return {"max_lr": self.max_lr, "total_steps": self.total_steps,
-                    "pct_start": self.pct_start, "div_factor": self.div_factor,
-                    "final_div": self.final_div, "name": self.name}
-
-    return OneCycleSchedule
-
-
-_ONE_CYCLE_CLASS: list[type] = []
-
-
-def register_serializables() -> type:
-    """Register visionlab's per-step schedules with Keras and return `OneCycleSchedule`.
-
-    The class is built on first use so importing this module does not import Keras. Call this
-    (it is idempotent) before `keras.models.load_model` on a model compiled with "one_cycle";
-    `schedules.OneCycleSchedule` does the same.
-    """
-    if not _ONE_CYCLE_CLASS:
-        _ONE_CYCLE_CLASS.append(_register_per_step_classes())
-    return _ONE_CYCLE_CLASS[0]
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy attribute so `from visionlab.training.schedules import OneCycleSchedule` works.
-    if name == "OneCycleSchedule":
-        return register_serializables()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _resolve_parameters(name: str, overrides: Mapping[str, Any]) -> dict[str, float]:
-    defaults = _DEFAULTS[name]
+def _resolve_parameters(definition: ScheduleDefinition,
+                        overrides: Mapping[str, Any]) -> dict[str, float]:
+    name, defaults = definition.name, definition.defaults
     unknown = sorted(set(overrides) - set(defaults))
     if unknown:
         accepted = ", ".join(sorted(defaults)) or "none"
@@ -204,41 +370,25 @@ def _resolve_parameters(name: str, overrides: Mapping[str, Any]) -> dict[str, fl
                 or not math.isfinite(value)):
             raise ConfigError(f"Parameter '{key}' of learning-rate schedule '{name}' must be a "
                               f"finite number, got {value!r}.")
-        if key in _INTEGER_PARAMETERS and (value != int(value) or value < 0):
+        is_integer = key in definition.integer_parameters
+        if is_integer and (value != int(value) or value < 0):
             raise ConfigError(f"Parameter '{key}' of learning-rate schedule '{name}' must be a "
                               f"whole number of epochs >= 0, got {value!r}.")
-        params[key] = int(value) if key in _INTEGER_PARAMETERS else float(value)
-    _check_ranges(name, params)
+        params[key] = int(value) if is_integer else float(value)
+    _check_ranges(definition, params)
     return params
 
 
-def _check_ranges(name: str, params: Mapping[str, float]) -> None:
-    problems = []
-    if "decay" in params and not 0 < params["decay"] <= 1:
-        problems.append(f"decay must be in (0, 1], got {params['decay']}")
-    if "factor" in params and not 0 < params["factor"] <= 1:
-        problems.append(f"factor must be in (0, 1], got {params['factor']}")
-    if "step_epochs" in params and params["step_epochs"] < 1:
-        problems.append(f"step_epochs must be >= 1, got {params['step_epochs']}")
-    if "rate" in params and params["rate"] < 0:
-        problems.append(f"rate must be >= 0, got {params['rate']}")
-    if "pct_start" in params and not 0 < params["pct_start"] < 1:
-        problems.append(f"pct_start must be in (0, 1), got {params['pct_start']}")
-    for key in ("div_factor", "final_div"):
-        if key in params and params[key] < 1:
-            problems.append(f"{key} must be >= 1, got {params[key]}")
-    for key in ("min_lr", "warmup_start_lr"):
-        if key in params and params[key] < 0:
-            problems.append(f"{key} must be >= 0, got {params[key]}")
-    if "epochs_per_decade" in params and params["epochs_per_decade"] <= 0:
-        problems.append(f"epochs_per_decade must be > 0, got {params['epochs_per_decade']}")
+def _check_ranges(definition: ScheduleDefinition, params: Mapping[str, float]) -> None:
+    problems = [f"{key} must be {allowed.describe()}, got {params[key]}"
+                for key, allowed in definition.ranges.items() if not allowed.contains(params[key])]
     if problems:
-        raise ConfigError(f"Invalid parameter for learning-rate schedule '{name}': "
+        raise ConfigError(f"Invalid parameter for learning-rate schedule '{definition.name}': "
                           + "; ".join(problems) + ".")
 
 
 def _unknown_name_error(name: str) -> ConfigError:
-    close = difflib.get_close_matches(name, list(_DEFAULTS), n=1)
+    close = difflib.get_close_matches(name, list(SCHEDULES), n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return ConfigError(f"Unknown learning-rate schedule '{name}'.{hint} "
                        f"Valid schedules: {', '.join(list_schedules())}.")
@@ -267,8 +417,6 @@ def get_schedule(identifier: Any = None, *, base_lr: float, epochs: int,
         schedule = get_schedule({"name": "exponential", "decay": 0.6}, base_lr=0.01, epochs=10)
         schedule(3)  # 0.01 * 0.6**3
     """
-    import keras
-
     if isinstance(identifier, (EpochSchedule, keras.optimizers.schedules.LearningRateSchedule)):
         return identifier
     if identifier is None:
@@ -277,62 +425,45 @@ def get_schedule(identifier: Any = None, *, base_lr: float, epochs: int,
         name = getattr(identifier, "__name__", "custom")
         return EpochSchedule(name, float(base_lr), int(epochs), {},
                              function=lambda e, lr, n, p: identifier(e, lr))
+    name, overrides = _name_and_overrides(identifier)
+    name = name.strip().lower().replace("-", "_")
+    if name not in SCHEDULES:
+        raise _unknown_name_error(name)
+    definition = SCHEDULES[name]
+    params = _resolve_parameters(definition, overrides)
+    _check_run_length(definition, base_lr, epochs, params)
+    if per_step and definition.per_step_builder is not None:
+        if not steps_per_epoch or steps_per_epoch < 1:
+            raise ConfigError(f"The per-step '{name}' schedule needs steps_per_epoch >= 1, got "
+                              f"{steps_per_epoch!r}; pass it or use per_step=False.")
+        return definition.per_step_builder(float(base_lr), int(epochs), int(steps_per_epoch),
+                                           params)
+    return EpochSchedule(name, float(base_lr), int(epochs), params)
+
+
+def _name_and_overrides(identifier: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(identifier, str):
-        name, overrides = identifier, {}
-    elif isinstance(identifier, Mapping):
+        return identifier, {}
+    if isinstance(identifier, Mapping):
         overrides = dict(identifier)
         name = overrides.pop("name", None)
         if not isinstance(name, str):
             raise ConfigError(f"A learning-rate schedule config needs a 'name' key, got "
                               f"{dict(identifier)!r}. Example: {{\"name\": \"exponential\", "
                               f"\"decay\": 0.6}}.")
-    else:
-        raise ConfigError(f"Cannot interpret {identifier!r} as a learning-rate schedule; give a "
-                          f"name, a config dict with 'name', or a schedule instance.")
-    name = name.strip().lower().replace("-", "_")
-    if name not in _DEFAULTS:
-        raise _unknown_name_error(name)
-    params = _resolve_parameters(name, overrides)
-    _check_run_length(name, base_lr, epochs, params)
-    if per_step and name in _PER_STEP_NAMES:
-        if not steps_per_epoch or steps_per_epoch < 1:
-            raise ConfigError(f"The per-step '{name}' schedule needs steps_per_epoch >= 1, got "
-                              f"{steps_per_epoch!r}; pass it or use per_step=False.")
-        return _per_step_schedule(name, float(base_lr), int(epochs), int(steps_per_epoch), params)
-    return EpochSchedule(name, float(base_lr), int(epochs), params)
+        return name, overrides
+    raise ConfigError(f"Cannot interpret {identifier!r} as a learning-rate schedule; give a "
+                      f"name, a config dict with 'name', or a schedule instance.")
 
 
-def _check_run_length(name: str, base_lr: float, epochs: int,
+def _check_run_length(definition: ScheduleDefinition, base_lr: float, epochs: int,
                       params: Mapping[str, float]) -> None:
     if isinstance(base_lr, bool) or not isinstance(base_lr, (int, float)) or not base_lr > 0:
         raise ConfigError(f"The base learning rate must be a number > 0, got {base_lr!r}.")
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ConfigError(f"The number of epochs must be a whole number >= 1, got {epochs!r}.")
-    if name == "cosine":
-        if params["warmup_epochs"] >= epochs:
-            raise ConfigError(f"Cosine warmup_epochs ({params['warmup_epochs']}) must be smaller "
-                              f"than the number of epochs ({epochs}).")
-        if params["min_lr"] > base_lr:
-            raise ConfigError(f"Cosine min_lr ({params['min_lr']}) must not exceed the base "
-                              f"learning rate ({base_lr}).")
-
-
-def _per_step_schedule(name: str, base_lr: float, epochs: int, steps_per_epoch: int,
-                       params: Mapping[str, float]) -> Any:
-    import keras
-
-    if name == "one_cycle":
-        return register_serializables()(
-            max_lr=base_lr, total_steps=epochs * steps_per_epoch, pct_start=params["pct_start"],
-            div_factor=params["div_factor"], final_div=params["final_div"])
-    warmup_steps = int(params["warmup_epochs"]) * steps_per_epoch
-    decay_steps = (epochs - int(params["warmup_epochs"])) * steps_per_epoch
-    if warmup_steps:
-        return keras.optimizers.schedules.CosineDecay(
-            initial_learning_rate=params["warmup_start_lr"], decay_steps=decay_steps,
-            alpha=params["min_lr"] / base_lr, warmup_target=base_lr, warmup_steps=warmup_steps)
-    return keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=base_lr, decay_steps=decay_steps, alpha=params["min_lr"] / base_lr)
+    if definition.run_check is not None:
+        definition.run_check(base_lr, epochs, params)
 
 
 def learning_rate_and_callbacks(schedule: Any) -> tuple[Any, list]:
@@ -346,8 +477,6 @@ def learning_rate_and_callbacks(schedule: Any) -> tuple[Any, list]:
         an `EpochSchedule` gives its epoch-0 rate (a float, so it stays settable) and a
         `keras.callbacks.LearningRateScheduler`.
     """
-    import keras
-
     if isinstance(schedule, EpochSchedule):
         return schedule(0), [keras.callbacks.LearningRateScheduler(schedule)]
     return schedule, []
@@ -367,7 +496,23 @@ def describe_schedule(identifier: Any = None, *, base_lr: float, epochs: int,
                             steps_per_epoch=steps_per_epoch, per_step=per_step)
     if isinstance(schedule, EpochSchedule):
         return [schedule(epoch) for epoch in range(epochs)]
-    import keras
-
     return [float(keras.ops.convert_to_numpy(schedule(epoch * (steps_per_epoch or 1))))
             for epoch in range(epochs)]
+
+
+def learning_rate_plan(identifier: Any, *, base_lr: float, epochs: int, train_size: int,
+                       batch_size: int) -> tuple[Any, list]:
+    """Return `(learning_rate, callbacks)` for a run of `epochs` over `train_size` images.
+
+    The one place that turns `train.schedule` into what `compile` and `fit` take: it counts
+    the optimizer steps per epoch, builds the schedule (`get_schedule`) and splits it
+    (`learning_rate_and_callbacks`).
+
+    Example:
+        rate, callbacks = learning_rate_plan("one_cycle", base_lr=3e-3, epochs=6,
+                                             train_size=54000, batch_size=128)
+    """
+    steps_per_epoch = -(-int(train_size) // int(batch_size))
+    schedule = get_schedule(identifier, base_lr=base_lr, epochs=epochs,
+                            steps_per_epoch=steps_per_epoch)
+    return learning_rate_and_callbacks(schedule)

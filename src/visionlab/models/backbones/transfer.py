@@ -14,9 +14,12 @@ import keras
 from keras import layers
 
 from visionlab.errors import ModelError
-from visionlab.models.backbones.catalog import get_backbone_spec
+from visionlab.models.backbones.catalog import BACKBONE_LAYER, get_backbone_spec
+from visionlab.models.backbones.efficientnet_lite import efficientnet_lite0
+from visionlab.models.backbones.head import add_head, check_head_arguments
+from visionlab.models.backbones.keras_apps import build_keras_backbone
+from visionlab.models.backbones.layers import BackbonePreprocessing
 
-BACKBONE_LAYER = "backbone"
 POOLINGS = ("avg", "max", "flatten")
 
 
@@ -34,7 +37,8 @@ def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int
     """
     spec = get_backbone_spec(name)
     height, width, channels = (int(size) for size in input_shape)
-    _check_head_arguments(name, pooling, head_units, dropout, kernel_l2)
+    _check_pooling(name, pooling)
+    check_head_arguments(head_units, dropout, kernel_l2)
     if channels not in (1, 3):
         raise ModelError(
             f"Backbone '{name}' needs RGB (3-channel) or grayscale images; got {channels} "
@@ -47,13 +51,10 @@ def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int
             f"matches its ImageNet training)."
         )
     base = _build_base(spec, (height, width, 3), weights)
-    regularizer = keras.regularizers.L2(kernel_l2) if kernel_l2 else None
 
     inputs = keras.Input(shape=(height, width, channels), name="image")
     x = inputs
     if include_preprocessing:
-        from visionlab.models.backbones.layers import BackbonePreprocessing
-
         x = BackbonePreprocessing(spec.preprocessing, name="preprocessing")(x)
     elif channels == 1:
         x = layers.Concatenate(name="gray_to_rgb")([x, x, x])
@@ -61,15 +62,8 @@ def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int
     pool_layer = {"avg": layers.GlobalAveragePooling2D, "max": layers.GlobalMaxPooling2D,
                   "flatten": layers.Flatten}[pooling]
     x = pool_layer(name="pool")(x)
-    for index, units in enumerate(head_units):
-        x = layers.Dense(int(units), activation=head_activation, kernel_regularizer=regularizer,
-                         name=f"head_dense_{index}")(x)
-        if dropout:
-            x = layers.Dropout(dropout, name=f"head_dropout_{index}")(x)
-    if dropout and not head_units:
-        x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(num_outputs, activation=output_activation,
-                           kernel_regularizer=regularizer, name="predictions")(x)
+    outputs = add_head(x, num_outputs, output_activation, head_units=head_units,
+                       head_activation=head_activation, dropout=dropout, kernel_l2=kernel_l2)
     model = keras.Model(inputs, outputs, name=name)
     set_trainable(model, None if trainable_layers == "all" else _layer_count(trainable_layers))
     return model
@@ -113,11 +107,7 @@ def set_trainable(model: Any, top_layers: int | None) -> list[str]:
 
 def _build_base(spec: Any, input_shape: tuple[int, int, int], weights: Any) -> Any:
     if spec.application:
-        from visionlab.models.backbones.keras_apps import build_keras_backbone
-
         return build_keras_backbone(spec, input_shape, weights, name=BACKBONE_LAYER)
-    from visionlab.models.backbones.efficientnet_lite import efficientnet_lite0
-
     return efficientnet_lite0(input_shape, include_top=False, weights=weights,
                               name=BACKBONE_LAYER)
 
@@ -131,21 +121,9 @@ def _layer_count(value: Any) -> int:
     return value
 
 
-def _check_head_arguments(name: str, pooling: str, head_units: Sequence[int], dropout: float,
-                          kernel_l2: float) -> None:
+def _check_pooling(name: str, pooling: str) -> None:
     if pooling not in POOLINGS:
         raise ModelError(
             f"pooling for backbone '{name}' must be one of {', '.join(POOLINGS)}; "
             f"got {pooling!r}."
         )
-    if isinstance(head_units, (int, str)) or any(
-            isinstance(units, bool) or not isinstance(units, int) or units < 1
-            for units in head_units):
-        raise ModelError(
-            f"head_units must be a list of positive integers such as [256, 128]; "
-            f"got {head_units!r}."
-        )
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ModelError(f"dropout must be in [0, 1); got {dropout!r}.")
-    if float(kernel_l2) < 0.0:
-        raise ModelError(f"kernel_l2 must be >= 0; got {kernel_l2!r}.")

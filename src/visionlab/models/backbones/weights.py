@@ -7,13 +7,16 @@ package and works on every Keras backend.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from visionlab.errors import ModelError
+from visionlab.models.backbones import convert as converter
 from visionlab.models.backbones.catalog import RANDOM_WEIGHTS
+from visionlab.models.backbones.lite_architecture import efficientnet_lite
 
 LITE0_WEIGHTS_FILE = "efficientnet_lite0.weights.h5"
 logger = logging.getLogger(__name__)
@@ -36,8 +39,6 @@ def lite0_weights_file(convert: bool = True) -> Path:
     Raises:
         ModelError: the file is missing and cannot be converted; says what to install.
     """
-    from visionlab.models.backbones import convert as converter
-
     path = weights_cache_dir() / LITE0_WEIGHTS_FILE
     if path.is_file():
         return path
@@ -82,8 +83,6 @@ def load_lite0_weights(model: Any, weights: Any) -> None:
                 f".weights.h5 file; pass one written by convert_efficientnet_lite0, or "
                 f"weights='imagenet'."
             )
-    from visionlab.models.backbones.efficientnet_lite import efficientnet_lite
-
     reference = efficientnet_lite((224, 224, 3), name="efficientnet_lite0")
     try:
         reference.load_weights(path)
@@ -105,6 +104,4 @@ def load_lite0_weights(model: Any, weights: Any) -> None:
 
 
 def _module_available(name: str) -> bool:
-    import importlib.util
-
     return importlib.util.find_spec(name) is not None

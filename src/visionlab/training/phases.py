@@ -1,7 +1,7 @@
 """Transfer learning, the training: warm-up / fine-tune phases of a pretrained base.
 
 The model itself (a registered backbone or a previous run as the base, with a new output layer)
-is built by `visionlab.experiments.transfer_model`; this module plans and runs its phases.
+is built by `visionlab.models.backbones.transfer_body`; this module plans and runs its phases.
 
 `[transfer] strategy` decides which layers train, for how long and how fast; every phase writes
 into the same history.csv with its name in the `phase` column and continuous epoch numbers:
@@ -26,10 +26,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from visionlab.errors import ConfigError, ModelError, RunError
-from visionlab.experiments.config import ExperimentConfig
+import keras
+import numpy as np
+from rich.console import Console
 
-BACKBONE_LAYER = "backbone"  # the name of the pretrained base inside a transfer model
+from visionlab.config import ExperimentConfig
+from visionlab.errors import ConfigError, ModelError, RunError
+from visionlab.models.backbones import BACKBONE_LAYER, set_trainable
+from visionlab.training.checkpoints import restore_early_stopping
+from visionlab.training.fit import compile_model
+from visionlab.training.schedules import learning_rate_plan
+from visionlab.training.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,6 @@ def apply_phase_trainability(model: Any, phase: Phase) -> list[str]:
 
     Recompile afterwards for the change to reach `fit`.
     """
-    from visionlab.models.backbones import set_trainable
-
     owner = backbone_owner(model)
     if not phase.train_batch_norm:
         return set_trainable(owner, phase.top_layers)
@@ -109,24 +114,25 @@ def apply_phase_trainability(model: Any, phase: Phase) -> list[str]:
 # -- training -----------------------------------------------------------------------------------
 
 
-def fit_transfer(job: Any, model: Any, extra_callbacks: list[Any] | None = None) -> list[dict]:
-    """Train `model` through every phase of the job's strategy; return all history rows.
+def fit_transfer(trainer: Trainer, model: Any,
+                 extra_callbacks: list[Any] | None = None) -> list[dict]:
+    """Train `model` through every phase of the strategy; return all history rows.
 
     Args:
-        job: the `TrainingJob` (it holds the config, the output spec and the run folder).
+        trainer: the `Trainer` (it holds the config, the output spec and the run folder).
         model: the uncompiled model from `build_model`.
         extra_callbacks: Keras callbacks added to every phase (early stopping…). Defaults to
             None.
     """
-    return _run_phases(job, model, plan_phases(job.config), [], extra_callbacks or [])
+    return _run_phases(trainer, model, plan_phases(trainer.config), [], extra_callbacks or [])
 
 
-def resume_transfer(job: Any, model: Any, state: dict[str, Any], history_rows: list[dict],
+def resume_transfer(trainer: Trainer, model: Any, state: dict[str, Any], history_rows: list[dict],
                     extra_callbacks: list[Any] | None = None) -> list[dict]:
     """Continue a transfer run from its checkpoint: finish the checkpoint's phase, then the rest.
 
     Args:
-        job: the `TrainingJob` of the run folder.
+        trainer: the `Trainer` of the run folder.
         model: the checkpointed model (compiled, with its optimizer state).
         state: the checkpoint state: `phase` and `next_epoch` (0-based index of the next epoch).
         history_rows: history rows up to the checkpoint.
@@ -135,13 +141,13 @@ def resume_transfer(job: Any, model: Any, state: dict[str, Any], history_rows: l
     Raises:
         RunError: the checkpoint's phase is not one of this run's strategy.
     """
-    phases = plan_phases(job.config)
+    phases = plan_phases(trainer.config)
     names = [phase.name for phase in phases]
     current = state.get("phase", "")
     if current not in names:
         raise RunError(
-            f"The checkpoint of run '{job.run_dir}' is in phase '{current}', which strategy "
-            f"'{job.config.transfer.strategy}' does not have ({', '.join(names)}). The config "
+            f"The checkpoint of run '{trainer.run_dir}' is in phase '{current}', which strategy "
+            f"'{trainer.config.transfer.strategy}' does not have ({', '.join(names)}). The config "
             "changed since the run started; start a new run."
         )
     index = names.index(current)
@@ -150,61 +156,52 @@ def resume_transfer(job: Any, model: Any, state: dict[str, Any], history_rows: l
     rows = list(history_rows)
     phase = phases[index]
     if next_epoch < first_epoch + phase.epochs:
-        from visionlab.experiments.runs import CHECKPOINT_DIR
-        from visionlab.training.checkpoints import restore_early_stopping
-
         # Early stopping continues its count within the phase (a finished phase's count ended
         # with it); the optimizer keeps its saved state: no recompile, same layers trainable.
-        restore_early_stopping(extra_callbacks or [], state, job.run_dir / CHECKPOINT_DIR)
-        rows = _fit_phase(job, model, phase, first_epoch, next_epoch, rows, extra_callbacks or [],
+        restore_early_stopping(extra_callbacks or [], state, trainer.recorder.checkpoint_dir)
+        rows = _fit_phase(trainer, model, phase, first_epoch, next_epoch, rows,
+                          extra_callbacks or [],
                           compile_first=False)
-    return _run_phases(job, model, phases[index + 1:], rows, extra_callbacks or [])
+    return _run_phases(trainer, model, phases[index + 1:], rows, extra_callbacks or [])
 
 
-def _run_phases(job: Any, model: Any, phases: list[Phase], rows: list[dict],
+def _run_phases(trainer: Trainer, model: Any, phases: list[Phase], rows: list[dict],
                 extra_callbacks: list[Any]) -> list[dict]:
     for phase in phases:
         start = len(rows)  # epochs continue across phases (early stopping may end one early)
-        rows = _fit_phase(job, model, phase, start, start, rows, extra_callbacks,
+        rows = _fit_phase(trainer, model, phase, start, start, rows, extra_callbacks,
                           compile_first=True)
     return rows
 
 
-def _fit_phase(job: Any, model: Any, phase: Phase, first_epoch: int, initial_epoch: int,
+def _fit_phase(trainer: Trainer, model: Any, phase: Phase, first_epoch: int, initial_epoch: int,
                rows: list[dict], extra_callbacks: list[Any], *, compile_first: bool) -> list[dict]:
-    import numpy as np
-
-    from visionlab.training.fit import compile_model
-    from visionlab.training.schedules import get_schedule, learning_rate_and_callbacks
-
     learning_rate: Any = phase.learning_rate
     schedule_callbacks: list[Any] = []
     if phase.scheduled:
-        steps_per_epoch = -(-len(job.dataset.split("train")) // job.config.train.batch_size)
-        schedule = get_schedule(job.config.train.schedule, base_lr=phase.learning_rate,
-                                epochs=phase.epochs, steps_per_epoch=steps_per_epoch)
-        learning_rate, schedule_callbacks = learning_rate_and_callbacks(schedule)
+        learning_rate, schedule_callbacks = learning_rate_plan(
+            trainer.config.train.schedule, base_lr=phase.learning_rate, epochs=phase.epochs,
+            train_size=len(trainer.dataset.split("train")),
+            batch_size=trainer.config.train.batch_size)
     trainable_layers = apply_phase_trainability(model, phase)
     if compile_first:
-        compile_model(model, job.config.train, job.spec, learning_rate)
+        compile_model(model, trainer.config.train, trainer.spec, learning_rate)
     trainable_params = int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
     last_epoch = first_epoch + phase.epochs
     record = {"name": phase.name, "first_epoch": first_epoch + 1, "epochs": phase.epochs,
               "learning_rate": phase.learning_rate, "trainable_params": trainable_params,
               "trainable_backbone_layers": len(trainable_layers)}
-    transfer_info = dict(job.info.get("transfer") or {})
+    transfer_info = dict(trainer.info.get("transfer") or {})
     recorded = [item for item in transfer_info.get("phases", []) if item["name"] != phase.name]
-    job.save_info(transfer={"strategy": job.config.transfer.strategy,
-                            "base": job.config.model.name,
+    trainer.save_info(transfer={"strategy": trainer.config.transfer.strategy,
+                            "base": trainer.config.model.name,
                             "phases": [*recorded, record]})
-    if job.verbose:
-        from rich.console import Console
-
+    if trainer.verbose:
         Console().print(
             f"Phase [bold]{phase.name}[/]: epochs {initial_epoch + 1}-{last_epoch} at learning "
             f"rate {phase.learning_rate:g}, {trainable_params:,} trainable parameters "
             f"({len(trainable_layers)} backbone layers trainable)")
-    return job.fit(model, epochs=last_epoch, initial_epoch=initial_epoch, phase=phase.name,
+    return trainer.fit(model, epochs=last_epoch, initial_epoch=initial_epoch, phase=phase.name,
                    history_rows=rows,
                    extra_callbacks=[*schedule_callbacks, *extra_callbacks])
 
@@ -218,8 +215,6 @@ def backbone_owner(model: Any) -> Any:
     Raises:
         ModelError: no nested model has a "backbone" layer.
     """
-    import keras
-
     queue = [model]
     while queue:
         current = queue.pop(0)

@@ -16,10 +16,12 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import tomli_w
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from visionlab.errors import ConfigError
+from visionlab.recipes import list_recipes, recipe_path
 
 
 class _Section(BaseModel):
@@ -169,8 +171,6 @@ class ExperimentConfig(_Section):
         return _drop_none(self.model_dump(mode="json"))
 
     def to_toml(self) -> str:
-        import tomli_w
-
         return tomli_w.dumps(self.to_dict())
 
 
@@ -224,8 +224,6 @@ def _locate_source(source: str | os.PathLike[str]) -> tuple[Path, str]:
     path = Path(source)
     if path.is_file():
         return path, str(path)
-    from visionlab.experiments.recipes import list_recipes, recipe_path
-
     recipe = recipe_path(str(source))
     if recipe is not None:
         return recipe, f"recipe '{source}'"
@@ -335,3 +333,8 @@ seed = 0
 # flip = "horizontal"
 # rotation = 0.05
 '''
+
+
+def color_mode_for_channels(channels: int) -> str:
+    """Return the `data.color_mode` of images with `channels` channels ("grayscale" or "rgb")."""
+    return "grayscale" if int(channels) == 1 else "rgb"

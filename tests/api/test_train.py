@@ -17,10 +17,9 @@ import pytest
 from PIL import Image
 
 import visionlab
-from visionlab.errors import TrainingError
-from visionlab.experiments import api
-from visionlab.experiments.runs import Run, list_runs
-from visionlab.experiments.trainer import TrainingInterrupted
+from visionlab import api
+from visionlab.api import Run, list_runs
+from visionlab.errors import TrainingError, TrainingInterrupted
 
 pytestmark = pytest.mark.xdist_group("training")
 
@@ -177,7 +176,7 @@ def test_resume_keeps_early_stopping_counters_and_best_weights(tmp_path: Path):
 def test_sigkill_loses_at_most_the_current_epoch(tmp_path: Path):
     script = textwrap.dedent(f"""
         import os, signal, keras
-        from visionlab.experiments import api
+        from visionlab import api
 
         class Kill(keras.callbacks.Callback):
             def on_epoch_begin(self, epoch, logs=None):
@@ -223,7 +222,7 @@ def test_binary_sigmoid_head_and_one_hot_sigmoid_head_train(tmp_path: Path):
 
 
 def test_public_api_exposes_the_library_functions():
-    from visionlab.experiments.runs import load_run
+    from visionlab.api import load_run
 
     assert visionlab.train is api.train
     assert visionlab.load_run is load_run

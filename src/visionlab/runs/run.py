@@ -1,14 +1,12 @@
-"""Run folders: every training run is a self-describing folder (see docs/architecture.md).
+"""`Run`: a run folder read back from disk (config, history, metrics, predictions, model).
 
-`RunFolder` creates and writes one atomically, file by file; `Run` reads one back and offers
-evaluation and prediction with the run's own preprocessing and class names.
+`visionlab.runs.folder.RunFolder` writes the folder; this module only reads it. Evaluation and
+prediction on a run are wired in `visionlab.api`, whose `Run` adds them to this reader.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,47 +14,21 @@ from typing import Any
 import numpy as np
 
 from visionlab import _io
-from visionlab.errors import RunError
-from visionlab.training.history import (  # noqa: F401  (re-exported for run readers)
-    HISTORY_COLUMNS,
-    format_history_csv,
-    is_finite_number,
-    parse_history_csv,
+from visionlab.config import ExperimentConfig, load_config
+from visionlab.data.dataset import ImageDataset
+from visionlab.errors import DataError, RunError
+from visionlab.runs.folder import (
+    CLASS_NAMES_FILE,
+    CONFIG_FILE,
+    HISTORY_FILE,
+    INFO_FILE,
+    METRICS_FILE,
+    MODEL_FILE,
+    PREDICTIONS_FILE,
+    default_runs_dir,
 )
-
-CONFIG_FILE = "config.toml"
-INFO_FILE = "run.json"
-HISTORY_FILE = "history.csv"
-METRICS_FILE = "metrics.json"
-CLASS_NAMES_FILE = "class_names.json"
-PREDICTIONS_FILE = "predictions.npz"
-MODEL_FILE = "model.keras"
-CHECKPOINT_DIR = "checkpoint"
-SKIPPED_FILE = "skipped.txt"
-SUMMARY_FILE = "summary.txt"
-REPORT_FILE = "report.html"
-FIGURES_DIR = "figures"
-
-
-def default_runs_dir() -> Path:
-    """Return the folder new runs go into: `$VISIONLAB_RUNS` or `./runs`."""
-    return Path(os.environ.get("VISIONLAB_RUNS", "runs"))
-
-
-def new_run_dir(name: str, runs_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Create and return an empty `runs/<name>-<YYYYmmdd-HHMMSS>` folder (suffix added if taken)."""
-    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "run"
-    parent = Path(runs_dir) if runs_dir is not None else default_runs_dir()
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = parent / f"{safe_name}-{stamp}"
-    counter = 1
-    while True:
-        try:
-            candidate.mkdir(parents=True, exist_ok=False)
-            return candidate
-        except FileExistsError:
-            counter += 1
-            candidate = parent / f"{safe_name}-{stamp}-{counter}"
+from visionlab.training.history import is_finite_number, parse_history_csv
+from visionlab.training.saving import load_keras_model
 
 
 class Run:
@@ -100,10 +72,8 @@ class Run:
         return (self.path / CONFIG_FILE).read_text(encoding="utf-8")
 
     @cached_property
-    def config(self) -> Any:
+    def config(self) -> ExperimentConfig:
         """The resolved `ExperimentConfig` this run was trained with."""
-        from visionlab.experiments.config import load_config
-
         return load_config(self.path / CONFIG_FILE)
 
     @cached_property
@@ -144,10 +114,7 @@ class Run:
                 f"Run '{self.path}' has no {MODEL_FILE} (status: {self.status}). "
                 f"Resume it with `visionlab train --resume {self.path}`."
             )
-        import keras
-
-        register_custom_objects()
-        return keras.models.load_model(self.model_path)
+        return load_keras_model(self.model_path)
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
@@ -157,28 +124,20 @@ class Run:
         pick = min if "loss" in metric else max
         return pick(rows, key=lambda row: row[metric])
 
-    def evaluate(self, **kwargs: Any) -> dict[str, Any]:
-        """Evaluate the run's model on its test data (or `data=`).
+    def check_same_data(self, dataset: ImageDataset, consequence: str, fix: str) -> None:
+        """Raise DataError when `dataset` is not the data this run was trained on.
 
-        See `experiments.api.evaluate`.
+        Args:
+            dataset: the freshly prepared dataset.
+            consequence: what would go wrong, e.g. "resuming would not reproduce it".
+            fix: what to do, e.g. "Restore the original files or start a new run."
         """
-        from visionlab.experiments.api import evaluate
-
-        return evaluate(self, **kwargs)
-
-    def predict(self, paths: list[str | os.PathLike[str]], top_k: int = 3) -> list[dict[str, Any]]:
-        """Predict image files with the run's preprocessing; see `experiments.api.predict`."""
-        from visionlab.experiments.api import predict
-
-        return predict(self, paths, top_k=top_k)
-
-
-def register_custom_objects() -> None:
-    """Register visionlab's serializable Keras objects (layers, schedules) before loading."""
-    import visionlab.models.backbones.layers  # noqa: F401  (registers BackbonePreprocessing)
-    from visionlab.training.schedules import register_serializables
-
-    register_serializables()
+        recorded = (self.info.get("dataset") or {}).get("checksum")
+        if recorded and recorded != dataset.checksum:
+            raise DataError(
+                f"The data of run '{self.path}' changed since it was trained (checksum "
+                f"{recorded[:12]}… became {dataset.checksum[:12]}…), so {consequence}. {fix}"
+            )
 
 
 def load_run(path: str | os.PathLike[str]) -> Run:
@@ -186,10 +145,16 @@ def load_run(path: str | os.PathLike[str]) -> Run:
     return Run(path)
 
 
-def list_runs(runs_dir: str | os.PathLike[str] | None = None) -> list[Run]:
-    """Return every run folder under `runs_dir` (default `./runs`), oldest first."""
+def list_runs(runs_dir: str | os.PathLike[str] | None = None,
+              run_class: type[Run] = Run) -> list[Run]:
+    """Return every run folder under `runs_dir` (default `./runs`), oldest first.
+
+    Args:
+        runs_dir: the parent folder. Defaults to `$VISIONLAB_RUNS` or `./runs`.
+        run_class: the `Run` class to open each folder with. Defaults to `Run`.
+    """
     parent = Path(runs_dir) if runs_dir is not None else default_runs_dir()
     if not parent.is_dir():
         return []
-    runs = [Run(child) for child in parent.iterdir() if (child / INFO_FILE).is_file()]
+    runs = [run_class(child) for child in parent.iterdir() if (child / INFO_FILE).is_file()]
     return sorted(runs, key=lambda run: run.info.get("created", ""))

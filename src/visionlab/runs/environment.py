@@ -7,6 +7,11 @@ import platform
 import subprocess
 from typing import Any
 
+import keras
+import numpy
+
+from visionlab import __version__
+
 
 def cpu_model() -> str:
     """Return the CPU model name (from /proc/cpuinfo on Linux), or platform's best guess."""
@@ -33,11 +38,6 @@ def git_commit(directory: str | None = None) -> str | None:
 
 def environment_info() -> dict[str, Any]:
     """Return versions (visionlab, Keras, backend, Python, NumPy), CPU, cores and git commit."""
-    import keras
-    import numpy
-
-    from visionlab import __version__
-
     backend = keras.backend.backend()
     backend_version = None
     try:
@@ -58,17 +58,3 @@ def environment_info() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "git_commit": git_commit(),
     }
-
-
-def seed_everything(seed: int, deterministic: bool) -> None:
-    """Seed Python, NumPy and the backend; on TensorFlow also make ops deterministic.
-
-    Same config + seed on the CPU then gives an identical history.
-    """
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    if deterministic and keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()

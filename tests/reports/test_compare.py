@@ -10,13 +10,10 @@ import pytest
 
 from visionlab import _io
 from visionlab.errors import ConfigError, RunError
-from visionlab.experiments import runs
-from visionlab.experiments.compare import (
-    compare_runs,
-    comparison_figure,
-    comparison_table,
-    flatten_config,
-)
+from visionlab.reports.compare import compare_runs, comparison_figure
+from visionlab.runs import folder as runs
+from visionlab.runs.compare import comparison_table, flatten_config
+from visionlab.training.history import format_history_csv
 
 
 def write_run(folder: Path, *, name: str, seed: int, learning_rate: float = 0.001,
@@ -37,7 +34,7 @@ def write_run(folder: Path, *, name: str, seed: int, learning_rate: float = 0.00
     history = [{"epoch": epoch, "phase": "", "loss": 1.0 / epoch, "accuracy": peak * epoch / 4,
                 "val_loss": peak / epoch, "val_accuracy": peak * epoch / 4 - 0.01,
                 "lr": learning_rate, "seconds": seconds / 4} for epoch in range(1, 5)]
-    _io.write_text(folder / runs.HISTORY_FILE, runs.format_history_csv(history))
+    _io.write_text(folder / runs.HISTORY_FILE, format_history_csv(history))
     _io.write_json(folder / runs.METRICS_FILE, {"test_accuracy": test_accuracy})
     return folder
 

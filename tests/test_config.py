@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from visionlab.api import recipe_table
+from visionlab.config import EXAMPLE_CONFIG, ExperimentConfig, load_config
 from visionlab.errors import ConfigError
-from visionlab.experiments.config import EXAMPLE_CONFIG, ExperimentConfig, load_config
-from visionlab.experiments.recipes import list_recipes, recipe_path, recipe_table
+from visionlab.recipes import list_recipes, recipe_path
 
 
 def test_defaults_are_valid():

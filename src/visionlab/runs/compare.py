@@ -1,11 +1,13 @@
-"""Compare runs side by side: the config keys that differ, best/final metric, test accuracy, time.
+"""The comparison table of runs: the config keys that differ, best/final metric, test accuracy,
+time. The page and figure drawn from it are `visionlab.reports.compare`.
 
 Runs that share a configuration apart from `name` and `train.seed` (repeated seeds; or runs whose
 run.json carries the same `"group"`) are aggregated as mean ± standard deviation, in the table
 and as bands on the curves.
 
 Example:
-    compare_runs(["runs/cnn-a", "runs/cnn-b"], metric="val_loss", output_dir="comparisons/cnn")
+    table = comparison_table(["runs/cnn-a", "runs/cnn-b"], metric="val_loss")
+    table.rows[table.leader("best")].label
 """
 
 from __future__ import annotations
@@ -14,27 +16,21 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import tomllib
 
-from visionlab import _io
 from visionlab.errors import ConfigError, RunError
-from visionlab.experiments.runs import CONFIG_FILE, Run
+from visionlab.runs.folder import CONFIG_FILE
+from visionlab.runs.run import Run
 from visionlab.training.history import is_finite_number
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 # Keys that differ between repeats of one experiment (they do not split a seed group).
 REPEAT_KEYS = ("name", "train.seed")
 # Descriptive keys, not knobs: never shown as a configuration difference.
 DESCRIPTIVE_KEYS = ("name", "description")
 DESCRIPTIVE_PREFIXES = ("reference.",)
-HTML_FILE = "compare.html"
-FIGURE_FILE = "compare.png"
 
 
 @dataclass(frozen=True)
@@ -144,47 +140,6 @@ def comparison_table(runs: Sequence[Run | str | os.PathLike[str]],
         ))
     _make_labels_unique(comparison.rows)
     return comparison
-
-
-def compare_runs(runs: Sequence[Run | str | os.PathLike[str]], *, metric: str = "val_accuracy",
-                 output_dir: str | os.PathLike[str], lang: str = "en") -> Path:
-    """Write `compare.html` (self-contained) and `compare.png` comparing `runs`; return the HTML.
-
-    Args:
-        runs: `Run`s or run folder paths, at least two.
-        metric: history column to compare and draw. Defaults to `"val_accuracy"`.
-        output_dir: folder for the two files (created if missing).
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
-    """
-    from visionlab.reports import figures, i18n
-    from visionlab.reports.html import png_data_uri, render_page
-
-    i18n.check_language(lang)
-    comparison = comparison_table(runs, metric)
-    output_dir = Path(output_dir)
-    figure_path = figures.save_figure(comparison_figure(comparison, lang=lang),
-                                      output_dir / FIGURE_FILE)
-    page = render_page("compare.html", lang, comparison=comparison,
-                       figure=png_data_uri(figure_path),
-                       percent_metric="accuracy" in metric)
-    return _io.write_text(output_dir / HTML_FILE, page)
-
-
-def comparison_figure(comparison: Comparison, *, lang: str = "en") -> Figure:
-    """Draw the compared metric per epoch: one curve per run, or mean ± std bands for seed groups.
-
-    Args:
-        comparison: the table from `comparison_table`.
-        lang: language of the figure's title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
-    """
-    from visionlab.reports import figures
-
-    if any(row.is_group for row in comparison.rows):
-        return figures.mean_std_curves_figure(
-            {row.label: [run.history for run in row.runs] for row in comparison.rows},
-            comparison.metric, lang=lang)
-    return figures.overlay_curves_figure(
-        {row.label: row.runs[0].history for row in comparison.rows}, comparison.metric, lang=lang)
 
 
 def _flat_config(run: Run) -> dict[str, Any]:

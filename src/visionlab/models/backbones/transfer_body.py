@@ -5,7 +5,8 @@ A model is built on a pretrained base when `[model] name` is a registered backbo
 model, minus its output layer, becomes the base. Either way the model takes raw 0..255 pixels
 and applies the base's own preprocessing, so `data.normalize` must be "none" (pre-flight checks).
 
-Training that model in warm-up / fine-tune phases lives in `visionlab.experiments.transfer`.
+Training that model in warm-up / fine-tune phases lives in `visionlab.training.phases`; loading
+the previous run's model is the caller's (`visionlab.api` opens the run folder).
 
 Example:
     [model]
@@ -17,13 +18,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from visionlab.errors import ConfigError, ModelError, RunError
-from visionlab.experiments.config import ExperimentConfig
-from visionlab.experiments.transfer import (
+import keras
+
+from visionlab.config import ExperimentConfig, color_mode_for_channels
+from visionlab.errors import ConfigError, ModelError
+from visionlab.models.backbones.catalog import (
     BACKBONE_LAYER,
-    apply_phase_trainability,
-    plan_phases,
+    RANDOM_WEIGHTS,
+    backbone_preprocessing,
 )
+from visionlab.models.backbones.head import add_head
+from visionlab.models.backbones.transfer import set_trainable
+from visionlab.models.registry import create_model, get_model_entry
 
 RUN_PREFIX = "run:"
 RUN_HEAD_ARGUMENTS = ("head_units", "head_activation", "dropout", "kernel_l2")
@@ -43,8 +49,6 @@ def is_backbone(model_name: str) -> bool:
     """Return True when `model_name` is a registered backbone or a `"run:<folder>"` base."""
     if model_name.startswith(RUN_PREFIX):
         return True
-    from visionlab.models.registry import get_model_entry
-
     try:
         return get_model_entry(model_name).kind == "backbone"
     except ModelError:
@@ -55,7 +59,8 @@ def is_backbone(model_name: str) -> bool:
 
 
 def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, int],
-                        num_outputs: int, output_activation: str) -> Any:
+                        num_outputs: int, output_activation: str,
+                        run_model: Any = None) -> Any:
     """Build the model body on a pretrained base, frozen or not as the strategy starts.
 
     The body takes raw 0..255 pixels: a registry backbone gets its own `BackbonePreprocessing`,
@@ -66,6 +71,8 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
         image_shape: `(height, width, channels)` of the data.
         num_outputs: units of the new output layer.
         output_activation: activation of the new output layer.
+        run_model: the loaded model of the `"run:<folder>"` base (needed for such a name).
+            Defaults to None.
 
     Raises:
         ConfigError: [transfer] on a model that is not a backbone, or a contradictory setting.
@@ -78,8 +85,6 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
             f"Set model.name to a backbone (see `visionlab models --kind backbone`) or to "
             f"'run:<run folder>', or remove the [transfer] section to train '{name}' from scratch."
         )
-    if strategy is not None:
-        plan_phases(config)  # fails early when there is nothing to train
     arguments = dict(config.model.arguments)
     if strategy is not None and "trainable_layers" in arguments:
         raise ConfigError(
@@ -94,20 +99,16 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
                 f"weights, which a previous run ('{name}') cannot provide. Use a registered "
                 "backbone for scratch, or strategy 'head-only'/'warmup-finetune'/'full'."
             )
-        body = _run_body(run_path, image_shape, num_outputs, output_activation, arguments)
+        body = _run_body(run_path, run_model, image_shape, num_outputs, output_activation,
+                         arguments)
     else:
         body = _registry_body(name, strategy, image_shape, num_outputs, output_activation,
                               arguments)
-    if strategy in ("full", "scratch"):
-        apply_phase_trainability(body, plan_phases(config)[0])
     return body
 
 
 def _registry_body(name: str, strategy: str | None, image_shape: tuple[int, int, int],
                    num_outputs: int, output_activation: str, arguments: dict[str, Any]) -> Any:
-    from visionlab.models.backbones.catalog import RANDOM_WEIGHTS
-    from visionlab.models.registry import create_model
-
     if arguments.get("include_preprocessing", True) is not True:
         raise ConfigError(
             f"model.include_preprocessing = false would feed backbone '{name}' raw pixels; "
@@ -135,8 +136,6 @@ def _with_batch_norm_in_training_mode(body: Any) -> Any:
     the backbone called in inference mode; calling the same layers again without
     `training=False` keeps their weights and lets BatchNorm normalize by batch statistics.
     """
-    import keras
-
     for layer in body.get_layer(BACKBONE_LAYER).layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = SCRATCH_BATCH_NORM_MOMENTUM
@@ -148,29 +147,24 @@ def _with_batch_norm_in_training_mode(body: Any) -> Any:
     return keras.Model(inputs, tensor, name=body.name)
 
 
-def _run_body(run_path: Path, image_shape: tuple[int, int, int], num_outputs: int,
-              output_activation: str, arguments: dict[str, Any]) -> Any:
-    import keras
-
-    from visionlab.experiments.runs import Run
-
+def _run_body(run_path: Path, source: Any, image_shape: tuple[int, int, int],
+              num_outputs: int, output_activation: str, arguments: dict[str, Any]) -> Any:
     unknown = sorted(set(arguments) - set(RUN_HEAD_ARGUMENTS))
     if unknown:
         raise ConfigError(
             f"model.{unknown[0]} does not apply to a run used as a backbone; a run base "
             f"accepts only {', '.join('model.' + key for key in RUN_HEAD_ARGUMENTS)}."
         )
-    try:
-        source = Run(run_path).load_model()
-    except RunError as error:
-        raise ConfigError(f"model.name = '{RUN_PREFIX}{run_path}': {error}") from None
+    if source is None:
+        raise ConfigError(f"model.name = '{RUN_PREFIX}{run_path}' needs the run's model; load "
+                          "it with `visionlab.load_run(folder).load_model()` and pass it.")
     expected = tuple(int(size) for size in source.inputs[0].shape[1:])
     if expected != tuple(image_shape):
         height, width, channels = expected
         raise ConfigError(
             f"Run '{run_path}' takes {height}x{width}x{channels} images but the data is "
             f"{'x'.join(map(str, image_shape))}. Set data.image_size = [{height}, {width}] and "
-            f"data.color_mode = '{'grayscale' if channels == 1 else 'rgb'}'."
+            f"data.color_mode = '{color_mode_for_channels(channels)}'."
         )
     old_body = source.layers[-1]
     if not isinstance(old_body, keras.Model) or "predictions" not in [
@@ -193,57 +187,19 @@ def _run_body(run_path: Path, image_shape: tuple[int, int, int], num_outputs: in
     tensor = base(tensor, training=False)
     if len(tensor.shape) > 2:  # a feature map: pool it like the registry backbones do
         tensor = keras.layers.GlobalAveragePooling2D(name="pool")(tensor)
-    outputs = _new_head(tensor, num_outputs, output_activation, **arguments)
+    outputs = add_head(tensor, num_outputs, output_activation, **arguments)
     body = keras.Model(inputs, outputs, name="run_backbone")
-    from visionlab.models.backbones import set_trainable
-
     set_trainable(body, 0)
     return body
 
 
-def _new_head(tensor: Any, num_outputs: int, output_activation: str, *,
-              head_units: Any = (), head_activation: str = "relu", dropout: float = 0.0,
-              kernel_l2: float = 0.0) -> Any:
-    import keras
+def preprocessing_description(model_name: str) -> str | None:
+    """Describe the preprocessing a registry backbone applies itself (None for other models).
 
-    if isinstance(head_units, (int, str)) or any(
-            isinstance(units, bool) or not isinstance(units, int) or units < 1
-            for units in head_units):
-        raise ConfigError(f"model.head_units must be a list of positive integers; "
-                          f"got {head_units!r}.")
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ConfigError(f"model.dropout must be in [0, 1); got {dropout!r}.")
-    regularizer = keras.regularizers.L2(kernel_l2) if kernel_l2 else None
-    for index, units in enumerate(head_units):
-        tensor = keras.layers.Dense(units, activation=head_activation,
-                                    kernel_regularizer=regularizer,
-                                    name=f"head_dense_{index}")(tensor)
-        if dropout:
-            tensor = keras.layers.Dropout(dropout, name=f"head_dropout_{index}")(tensor)
-    if dropout and not head_units:
-        tensor = keras.layers.Dropout(dropout, name="dropout")(tensor)
-    return keras.layers.Dense(num_outputs, activation=output_activation,
-                              kernel_regularizer=regularizer, name="predictions")(tensor)
-
-
-def preprocessing_description(config: ExperimentConfig) -> str | None:
-    """Describe the preprocessing a backbone model applies itself (None for other models).
-
-    Used by the pre-flight check that refuses `data.normalize` other than "none".
+    Used by the pre-flight check that refuses `data.normalize` other than "none"; a "run:"
+    base is described by the caller, which reads the run's config.
     """
-    name = config.model.name
-    run_path = run_backbone_path(name)
-    if run_path is not None:
-        from visionlab.experiments.runs import Run
-
-        try:
-            normalize = Run(run_path).config.data.normalize
-        except RunError:
-            return f"the input scaling inside run '{run_path}'"
-        return f"run '{run_path}' has data.normalize = '{normalize}' built into its model"
-    if not is_backbone(name):
+    if run_backbone_path(model_name) is not None or not is_backbone(model_name):
         return None
-    from visionlab.models.backbones import backbone_preprocessing
-
-    details = backbone_preprocessing(name)
+    details = backbone_preprocessing(model_name)
     return f"'{details['mode']}' mode, input range {details['input_range']}"

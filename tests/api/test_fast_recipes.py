@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from visionlab import api
 from visionlab.data.registry import get_dataset_entry
-from visionlab.experiments import api
 
 pytestmark = pytest.mark.xdist_group("training")
 needs_fashion = pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(),

@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from visionlab.errors import ConfigError, TrainingError
-from visionlab.experiments import api
-from visionlab.experiments.config import validate_config
-from visionlab.experiments.runs import Run, list_runs
-from visionlab.experiments.trainer import TrainingInterrupted
-from visionlab.experiments.transfer import (
+from visionlab import api
+from visionlab.api import Run, list_runs
+from visionlab.config import validate_config
+from visionlab.errors import ConfigError, TrainingError, TrainingInterrupted
+from visionlab.training.phases import (
     apply_phase_trainability,
     backbone_owner,
     plan_phases,

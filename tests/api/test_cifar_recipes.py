@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from visionlab import api
 from visionlab.data import cifar
 from visionlab.data.locate import SourceFile
 from visionlab.data.registry import get_dataset_entry
-from visionlab.experiments import api
 
 pytestmark = pytest.mark.xdist_group("training")
 

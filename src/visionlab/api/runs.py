@@ -1,0 +1,216 @@
+"""Using a finished run: evaluate it, predict new images, (re)write its report.
+
+`Run` is the runs layer's reader (`visionlab.runs.run.Run`) plus these actions, so
+`visionlab.load_run(path).predict(["cat.jpg"])` works in a notebook as on the command line.
+
+Example:
+    run = visionlab.load_run("runs/fashion-mnist-dense-128-20261123-101500")
+    run.evaluate()["test_accuracy"]
+    run.predict(["shoe.png"], top_k=3)
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visionlab import _io
+from visionlab.config import color_mode_for_channels
+from visionlab.data import loading
+from visionlab.data.dataset import Split
+from visionlab.data.decode import BadImageError, decode_image, list_image_files
+from visionlab.data.prepare import prepare_dataset
+from visionlab.errors import DataError
+from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.evaluation.metrics import class_probabilities
+from visionlab.evaluation.weights import weight_statistics
+from visionlab.i18n import check_language
+from visionlab.reports import html as html_report
+from visionlab.reports.figures import histogram_figure, save_figure
+from visionlab.reports.predictions import plot_predictions
+from visionlab.runs import run as run_reader
+from visionlab.runs.folder import EVALUATIONS_DIR, FIGURES_DIR, METRICS_FILE
+from visionlab.training.heads import output_spec
+
+
+class Run(run_reader.Run):
+    """A run folder with the actions of the Python API: evaluate, predict, report."""
+
+    def evaluate(self, **kwargs: Any) -> dict[str, Any]:
+        """Evaluate the run's model on its test data (or `data=`); see `visionlab.evaluate`."""
+        return evaluate(self, **kwargs)
+
+    def predict(self, paths: list[str | os.PathLike[str]], top_k: int = 3) -> list[dict[str, Any]]:
+        """Predict image files with the run's preprocessing; see `visionlab.predict`."""
+        return predict(self, paths, top_k=top_k)
+
+    def report(self, lang: str = "en", images: bool = True) -> Path:
+        """(Re)write the run's report.html; see `visionlab.report`."""
+        return report(self, lang=lang, images=images)
+
+
+def open_run(run: run_reader.Run | str | os.PathLike[str]) -> Run:
+    """Return `run` as an API `Run` (a path or a runs-layer reader is opened)."""
+    if isinstance(run, Run):
+        return run
+    return Run(run.path if isinstance(run, run_reader.Run) else run)
+
+
+def load_run(path: str | os.PathLike[str]) -> Run:
+    """Open a run folder written by `visionlab train`."""
+    return Run(path)
+
+
+def list_runs(runs_dir: str | os.PathLike[str] | None = None) -> list[Run]:
+    """Return every run folder under `runs_dir` (default `./runs`), oldest first."""
+    return run_reader.list_runs(runs_dir, run_class=Run)  # type: ignore[return-value]
+
+
+def evaluate(run: run_reader.Run | str | os.PathLike[str], data: str | None = None,
+             data_path: str | None = None) -> dict[str, Any]:
+    """Evaluate a run's model on its own test split, or on another dataset/folder `data`.
+
+    Metrics on the run's own test split are (re)written to metrics.json; on other data they go
+    to `evaluations/<name>.json` inside the run folder.
+    """
+    run = open_run(run)
+    config = run.config
+    model = run.load_model()
+    if data is None:
+        dataset = prepare_dataset(config.data, config.train.seed, progress=False)
+        split = dataset.split("test")
+        destination = run.path / METRICS_FILE
+    else:
+        split = _load_other_data(run, data, data_path)
+        safe = "".join(ch if ch.isalnum() else "_" for ch in Path(data).name or data)
+        destination = run.path / EVALUATIONS_DIR / f"{safe}.json"
+    spec = output_spec(config.train.loss, config.train.output_activation, len(run.class_names))
+    metrics = evaluate_split(model, split, run.class_names, spec, config.train)
+    metrics.pop("_y_prob")
+    _io.write_json(destination, metrics)
+    return metrics
+
+
+def _load_other_data(run: Run, data: str, data_path: str | None) -> Split:
+    height, width, channels = run.info["dataset"]["image_shape"]
+    dataset = loading.load_dataset(data, data_path=data_path, image_size=(height, width),
+                                   color_mode=color_mode_for_channels(channels),
+                                   resize_mode=run.config.data.resize_mode, test_fraction=0.0,
+                                   progress=False)
+    if dataset.class_names != run.class_names:
+        raise DataError(
+            f"'{data}' has classes {dataset.class_names} but the run was trained on "
+            f"{run.class_names}. Evaluate on data with the same class folders."
+        )
+    if "test" in dataset.splits:
+        return dataset.split("test")
+    parts = list(dataset.splits.values())
+    return Split(np.concatenate([p.images for p in parts]),
+                 np.concatenate([p.labels for p in parts]))
+
+
+def predict(run: run_reader.Run | str | os.PathLike[str], paths: list[str | os.PathLike[str]],
+            top_k: int = 3, plot: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """Predict image files (or folders of them) with the run's preprocessing and class names.
+
+    Args:
+        run: a run or its folder.
+        paths: image files or folders (searched recursively for image files).
+        top_k: classes listed per image. Defaults to 3.
+        plot: a folder for one figure per image ("actual / predicted"). Defaults to None.
+
+    Returns:
+        One dict per file: `path`, `top` (list of {class, probability}), `predicted`,
+        `probability`; a file that cannot be decoded gets `error` instead (it is not fatal).
+    """
+    run = open_run(run)
+    height, width, channels = run.info["dataset"]["image_shape"]
+    color_mode = color_mode_for_channels(channels)
+    results: list[dict[str, Any]] = []
+    images, positions = [], []
+    for path in list_image_files(paths):
+        try:
+            images.append(decode_image(path, (height, width), color_mode,
+                                       run.config.data.resize_mode))
+            positions.append(len(results))
+            results.append({"path": str(path)})
+        except BadImageError as error:
+            results.append({"path": str(path), "error": str(error)})
+    if images:
+        model = run.load_model()
+        batch = np.stack(images).astype(np.float32)
+        probabilities = class_probabilities(np.asarray(model.predict(batch, verbose=0)))
+        k = max(1, min(top_k, len(run.class_names)))
+        for position, row in zip(positions, probabilities):
+            order = np.argsort(row)[::-1][:k]
+            top = [{"class": run.class_names[i], "probability": float(row[i])} for i in order]
+            results[position].update(top=top, predicted=top[0]["class"],
+                                     probability=top[0]["probability"])
+    if plot is not None:
+        plot_predictions(run, results, plot)
+    return results
+
+
+def load_test_images(run: run_reader.Run | str | os.PathLike[str]) -> np.ndarray:
+    """Load the test images a run was evaluated on, by preparing its dataset as configured.
+
+    Raises:
+        DataError: the data cannot be loaded, or changed since the run (checksum differs).
+    """
+    run = open_run(run)
+    config = run.config
+    dataset = prepare_dataset(config.data, config.train.seed, progress=False)
+    run.check_same_data(dataset, "its test images cannot be matched to its predictions",
+                        "Restore the original files or use --no-images.")
+    if "test" not in dataset.splits:
+        raise DataError(f"The dataset of run '{run.path}' has no test split; use --no-images.")
+    return np.asarray(dataset.split("test").images)
+
+
+def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str = "en",
+           images: bool = True, output: str | os.PathLike[str] | None = None) -> Path:
+    """(Re)write a run's report.html, with its test images unless `images=False`.
+
+    Args:
+        run: a run or its folder.
+        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        images: load the run's test images for the prediction and top-loss grids (this
+            prepares its dataset again; when the data is missing or changed, the grids are
+            skipped with a RuntimeWarning). Defaults to True.
+        output: the HTML file. Defaults to `report.html` in the run folder.
+    """
+    check_language(lang)
+    run = open_run(run)
+    test_images = None
+    if images and run.predictions is not None:
+        try:
+            test_images = load_test_images(run)
+        except DataError as error:
+            warnings.warn(f"Image grids skipped: {error}", RuntimeWarning, stacklevel=2)
+    return html_report.build_report(run, lang=lang, output=output, test_images=test_images)
+
+
+def weights(run: run_reader.Run | str | os.PathLike[str], layer: str | None = None, *,
+            output: str | os.PathLike[str] | None = None) -> tuple[list[dict[str, Any]], Path]:
+    """Per-layer weight statistics of a run's model, and a histogram figure of its kernels.
+
+    Args:
+        run: a run or its folder.
+        layer: only this layer. Defaults to None (every layer).
+        output: the histogram PNG. Defaults to `figures/weights[-LAYER].png` in the run folder.
+
+    Returns:
+        `(rows, figure path)`: one row per weight (`visionlab.evaluation.weights`).
+    """
+    run = open_run(run)
+    rows = weight_statistics(run.load_model(), layer)
+    trainable = [row for row in rows if "kernel" in row["weight"] or "bias" in row["weight"]]
+    path = Path(output) if output is not None else (
+        run.path / FIGURES_DIR / (f"weights-{layer}.png" if layer else "weights.png"))
+    save_figure(histogram_figure({row["weight"]: row["_values"].ravel() for row in trainable[:12]},
+                                 title=f"Weight histograms: {run.name}"), path)
+    return rows, path

@@ -1,0 +1,313 @@
+"""Training, wired: config -> dataset -> model -> pre-flight -> fit -> evaluation -> report.
+
+`train`, `resume` and `train_repeated` are the Python API behind `visionlab train`; every stage
+they call lives in its own package (data, models, training, evaluation, runs, reports).
+
+Example:
+    import visionlab
+    run = visionlab.train("mnist-codelab-cnn", overrides=["train.epochs=2"])
+    run.metrics["test_accuracy"]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import warnings
+from typing import Any
+
+import keras
+from rich.console import Console
+
+from visionlab.api.runs import Run, open_run
+from visionlab.config import ExperimentConfig, load_config
+from visionlab.data.dataset import ImageDataset, Split
+from visionlab.data.prepare import prepare_dataset
+from visionlab.errors import ConfigError, RunError
+from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.models.backbones.transfer_body import (
+    build_transfer_body,
+    is_backbone,
+    preprocessing_description,
+    run_backbone_path,
+)
+from visionlab.models.registry import create_model
+from visionlab.reports import html as html_report
+from visionlab.runs.folder import RunFolder, new_run_dir
+from visionlab.training import phases
+from visionlab.training.checkpoints import load_checkpoint, restore_early_stopping
+from visionlab.training.determinism import seed_everything
+from visionlab.training.fit import (
+    augmentation_layers,
+    build_training_model,
+    compile_model,
+    scaling_layers,
+)
+from visionlab.training.heads import OutputSpec, output_spec
+from visionlab.training.history import is_finite_number
+from visionlab.training.preflight import PreflightFacts, in_memory_bytes, run_preflight
+from visionlab.training.schedules import learning_rate_plan
+from visionlab.training.trainer import Trainer, early_stopping_callbacks
+
+ConfigSource = str | os.PathLike | dict | ExperimentConfig | None
+
+
+def build_model(config: ExperimentConfig, dataset: ImageDataset, spec: OutputSpec) -> Any:
+    """Create the configured model wrapped with augmentation and input scaling layers.
+
+    A backbone or `"run:<folder>"` model gets a new head on the pretrained base, trainable as
+    the first phase of `[transfer]` says.
+    """
+    image_shape = dataset.image_shape
+    if config.transfer is not None or is_backbone(config.model.name):
+        plan = phases.plan_phases(config) if config.transfer is not None else []
+        body = build_transfer_body(config, image_shape, spec.num_outputs, spec.activation,
+                                   run_model=_run_base_model(config))
+        if plan and plan[0].name in ("full", "scratch"):
+            phases.apply_phase_trainability(body, plan[0])
+    else:
+        body = create_model(config.model.name, input_shape=image_shape,
+                            num_outputs=spec.num_outputs, output_activation=spec.activation,
+                            **config.model.arguments)
+    preprocessing = [
+        *augmentation_layers(config.augment, config.train.seed),
+        *scaling_layers(config.data.normalize, dataset.split("train").images),
+    ]
+    return build_training_model(body, image_shape=image_shape, preprocessing=preprocessing,
+                                name=_model_name(config.name))
+
+
+def _run_base_model(config: ExperimentConfig) -> Any:
+    """The model of a `"run:<folder>"` base (None for other model names)."""
+    run_path = run_backbone_path(config.model.name)
+    if run_path is None:
+        return None
+    try:
+        return Run(run_path).load_model()
+    except RunError as error:
+        raise ConfigError(f"model.name = '{config.model.name}': {error}") from None
+
+
+def _model_name(name: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
+    return cleaned or "visionlab_model"
+
+
+def _backbone_preprocessing(config: ExperimentConfig) -> str | None:
+    run_path = run_backbone_path(config.model.name)
+    if run_path is None:
+        return preprocessing_description(config.model.name)
+    try:
+        normalize = Run(run_path).config.data.normalize
+    except RunError:
+        return f"the input scaling inside run '{run_path}'"
+    return f"run '{run_path}' has data.normalize = '{normalize}' built into its model"
+
+
+def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
+               spec: OutputSpec) -> list[str]:
+    train = dataset.split("train")
+    facts = PreflightFacts(
+        loss=spec.loss,
+        output_units=int(model.outputs[0].shape[-1]),
+        output_activation=spec.activation,
+        one_hot_labels=spec.one_hot,
+        num_classes=dataset.num_classes,
+        train_size=len(train),
+        batch_size=config.train.batch_size,
+        model_params=int(model.count_params()),
+        optimizer=config.train.optimizer,
+        image_shape=dataset.image_shape,
+        in_memory_bytes=in_memory_bytes(*(split.images for split in dataset.splits.values())),
+        normalize=config.data.normalize,
+        backbone_preprocessing=_backbone_preprocessing(config),
+    )
+    return run_preflight(facts)
+
+
+def prepare_experiment(
+    config: ConfigSource, overrides: list[str] | None = None, verbose: int = 1
+) -> tuple[ExperimentConfig, ImageDataset, OutputSpec, Any, list[str]]:
+    """Resolve the config, seed, load the data, build the (uncompiled) model, run pre-flight.
+
+    Returns:
+        `(config, dataset, output_spec, model, preflight_warnings)`.
+    """
+    resolved = load_config(config, overrides)
+    seed_everything(resolved.train.seed, resolved.train.deterministic)
+    dataset = prepare_dataset(resolved.data, resolved.train.seed, progress=verbose > 0)
+    spec = output_spec(resolved.train.loss, resolved.train.output_activation, dataset.num_classes)
+    model = build_model(resolved, dataset, spec)
+    warnings_ = _preflight(resolved, dataset, model, spec)
+    return resolved, dataset, spec, model, warnings_
+
+
+def train(
+    config: ConfigSource = None,
+    *,
+    overrides: list[str] | None = None,
+    name: str | None = None,
+    runs_dir: str | os.PathLike[str] | None = None,
+    verbose: int = 1,
+    report: bool = True,
+    extra_info: dict[str, Any] | None = None,
+    callbacks: list[Any] | None = None,
+) -> Run:
+    """Train an experiment and return its completed `Run`.
+
+    Args:
+        config: a TOML path, a recipe name, a dict, an `ExperimentConfig`, or None (defaults).
+        overrides: `"section.key=value"` strings applied on top. Defaults to None.
+        name: run name (folder prefix). Defaults to the config's `name`.
+        runs_dir: parent folder of runs. Defaults to `$VISIONLAB_RUNS` or `./runs`.
+        verbose: 0 for silence, 1 for progress. Defaults to 1.
+        report: write report.html at the end. Defaults to True.
+        extra_info: facts stored in run.json (e.g. a repeat group). Defaults to None.
+        callbacks: extra Keras callbacks for `fit`. Defaults to None.
+
+    Raises:
+        ConfigError, DataError, TrainingError: with a message naming the fix.
+        TrainingInterrupted: after Ctrl-C, once the partial run folder is saved.
+    """
+    resolved, dataset, spec, model, warnings_ = prepare_experiment(config, overrides, verbose)
+    schedule_callbacks: list[Any] = []
+    if resolved.transfer is None:  # transfer phases compile per phase
+        learning_rate, schedule_callbacks = _learning_rate_plan(resolved, dataset)
+        compile_model(model, resolved.train, spec, learning_rate)
+    folder = RunFolder(new_run_dir(name or resolved.name, runs_dir))
+    folder.write_header(resolved, dataset, spec, model,
+                        extra={"warnings": warnings_, **(extra_info or {})})
+    if verbose:
+        _print_start(folder, dataset, model, warnings_)
+    trainer = Trainer(resolved, dataset, spec, folder, verbose=verbose)
+    stopping = [*early_stopping_callbacks(resolved), *(callbacks or [])]
+    if resolved.transfer is not None:
+        rows = phases.fit_transfer(trainer, model, stopping)
+    else:
+        rows = trainer.fit(model, epochs=resolved.train.epochs,
+                           extra_callbacks=[*schedule_callbacks, *stopping])
+    return finish_run(folder, resolved, dataset, spec, model, rows, report=report)
+
+
+def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool = True) -> Run:
+    """Continue an interrupted or killed run from its last complete epoch.
+
+    With the same seed the finished run is identical to one that was never interrupted.
+    """
+    run = open_run(run_path)
+    if run.status == "completed":
+        raise RunError(f"Run '{run.path}' already completed; nothing to resume.")
+    config = run.config
+    seed_everything(config.train.seed, config.train.deterministic)
+    folder = RunFolder(run.path, info=run.info)
+    model, state = load_checkpoint(folder.checkpoint_dir)
+    dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
+    run.check_same_data(dataset, "resuming would not reproduce it",
+                        "Restore the original files or start a new run.")
+    spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
+    next_epoch = int(state["next_epoch"])
+    rows = [row for row in run.history if int(row["epoch"]) <= next_epoch]  # 1-based epochs
+    folder.save_info(status="running", resumed_from_epoch=next_epoch)
+    trainer = Trainer(config, dataset, spec, folder, verbose=verbose)
+    if verbose:
+        Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
+                        f"{phases.total_epochs(config)}")
+    early_stopping = early_stopping_callbacks(config)
+    if config.transfer is not None:
+        rows = phases.resume_transfer(trainer, model, state, rows, early_stopping)
+    else:
+        _, schedule_callbacks = _learning_rate_plan(config, dataset)
+        restore_early_stopping(early_stopping, state, folder.checkpoint_dir)
+        rows = trainer.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
+                           history_rows=rows,
+                           extra_callbacks=[*schedule_callbacks, *early_stopping])
+    return finish_run(folder, config, dataset, spec, model, rows, report=report)
+
+
+def train_repeated(config: ConfigSource, *, overrides: list[str] | None = None,
+                   name: str | None = None, runs_dir: str | os.PathLike[str] | None = None,
+                   repeat: int = 1, verbose: int = 1, report: bool = True) -> list[Run]:
+    """Train `repeat` times with seeds seed, seed+1, …; runs share a `group` for comparison."""
+    if repeat <= 1:
+        return [train(config, overrides=overrides, name=name, runs_dir=runs_dir,
+                      verbose=verbose, report=report)]
+    base = load_config(config, overrides)
+    group = f"{name or base.name}-x{repeat}"
+    finished = []
+    for offset in range(repeat):
+        seeded = base.model_copy(deep=True)
+        seeded.train.seed = base.train.seed + offset
+        finished.append(train(seeded, name=f"{name or base.name}-seed{seeded.train.seed}",
+                              runs_dir=runs_dir, verbose=verbose, report=report,
+                              extra_info={"group": group}))
+    return finished
+
+
+def finish_run(folder: RunFolder, config: ExperimentConfig, dataset: ImageDataset,
+               spec: OutputSpec, model: keras.Model, history_rows: list[dict[str, Any]],
+               report: bool = True) -> Run:
+    """Save the model, evaluate on the test split, mark the run completed, write the report.
+
+    A report that fails is recorded as `report_error` in run.json (and warned about); the run
+    itself stays completed.
+    """
+    folder.save_model(model)
+    test = dataset.splits.get("test")
+    metrics: dict[str, Any] = {}
+    if test is not None and len(test):
+        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train)
+        folder.write_predictions(test.labels, metrics.pop("_y_prob"))
+        folder.write_metrics(metrics)
+    folder.save_info(
+        status="completed",
+        finished=dt.datetime.now().isoformat(timespec="seconds"),
+        epochs_completed=len(history_rows),
+        best=_best_row(history_rows),
+        test_accuracy=metrics.get("test_accuracy"),
+    )
+    if report:
+        _write_report(folder, test)
+    return Run(folder.path)
+
+
+def _write_report(folder: RunFolder, test: Split | None) -> None:
+    try:
+        html_report.build_report(Run(folder.path),
+                                 test_images=test.images if test is not None else None)
+    except Exception as error:  # any report bug must not lose the completed run
+        message = (f"The report could not be written ({type(error).__name__}: {error}); "
+                   f"the run itself is complete. Retry with `visionlab report {folder.path}`.")
+        folder.save_info(report_error=message)
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+def _learning_rate_plan(config: ExperimentConfig, dataset: ImageDataset) -> tuple[Any, list]:
+    return learning_rate_plan(config.train.schedule, base_lr=config.train.learning_rate,
+                              epochs=config.train.epochs,
+                              train_size=len(dataset.split("train")),
+                              batch_size=config.train.batch_size)
+
+
+def _best_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    scored = [row for row in rows if is_finite_number(row.get("val_accuracy"))]
+    key = "val_accuracy"
+    if not scored:
+        scored = [row for row in rows if is_finite_number(row.get("accuracy"))]
+        key = "accuracy"
+    if not scored:
+        return None
+    best = max(scored, key=lambda row: row[key])
+    return {"epoch": best.get("epoch"), "metric": key, "value": best[key],
+            "val_loss": best.get("val_loss")}
+
+
+def _print_start(folder: RunFolder, dataset: ImageDataset, model: Any,
+                 warnings_: list[str]) -> None:
+    console = Console()
+    counts = ", ".join(f"{name} {len(split):,}" for name, split in dataset.splits.items())
+    console.print(f"Run folder: [bold]{folder.path}[/]")
+    console.print(f"Data: {dataset.name} ({counts}; {dataset.num_classes} classes, "
+                  f"{'x'.join(map(str, dataset.image_shape))})  Model: {model.count_params():,} "
+                  "parameters")
+    for warning in warnings_:
+        console.print(f"[yellow]warning:[/] {warning}")
