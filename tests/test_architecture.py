@@ -16,7 +16,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 def _lint(source_root: Path, config: Path) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(source_root)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(config), "--no-cache"],
+    return subprocess.run([str(LINT_IMPORTS), str(config), "--no-cache"],
                           capture_output=True, text=True, env=environment, timeout=120,
                           cwd=source_root)
 

@@ -31,8 +31,10 @@ import io
 import math
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -85,6 +87,29 @@ def is_image_file(path: str | os.PathLike[str]) -> bool:
     """Return True for a visible file whose extension is an image extension (any case)."""
     name = os.path.basename(os.fspath(path))
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+
+
+def list_image_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Expand image files and folders (searched recursively, sorted) into image file paths.
+
+    A file named directly is kept whatever its extension (decoding tells whether it is an
+    image); inside folders only `is_image_file` files count.
+
+    Raises:
+        DataError: a path does not exist, or no image file was found.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and is_image_file(p))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DataError(f"Image '{path}' does not exist. Check the path.")
+    if not files:
+        raise DataError(f"No image files found in {', '.join(map(str, paths))}.")
+    return files
 
 
 def check_options(
