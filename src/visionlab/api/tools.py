@@ -19,7 +19,7 @@ import numpy as np
 import tomllib
 
 from visionlab import _io
-from visionlab.api.train import ConfigSource, prepare_experiment
+from visionlab.api.experiment import ConfigSource, prepare_experiment
 from visionlab.config import color_mode_for_channels, load_config
 from visionlab.data import loading
 from visionlab.data.decode import decode_image

@@ -9,10 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from visionlab import api
 from visionlab.cli.errors import console, user_errors
-from visionlab.data.cache import clear, default_cache_dir, list_entries
-from visionlab.data.locate import fetch as fetch_dataset
-from visionlab.data.registry import get_dataset_entry, list_datasets
 
 datasets_app = typer.Typer(
     help="List the built-in datasets and where their files are, or fetch one.",
@@ -47,8 +45,8 @@ def datasets(context: typer.Context) -> None:
         for column in ("name", "classes", "image shape", "train", "test"):
             table.add_column(column, justify="right" if column in ("train", "test") else "left")
         table.add_column("found", overflow="fold")
-        for name in list_datasets():
-            entry = get_dataset_entry(name)
+        for name in api.list_datasets():
+            entry = api.get_dataset_entry(name)
             location = entry.locate()
             found = location.describe() if location is not None else \
                 f"[yellow]not found — run visionlab datasets fetch {name}[/]"
@@ -74,7 +72,7 @@ def fetch(
 ) -> None:
     """Make a built-in dataset present locally (copy from a local source or download, verified)."""
     with user_errors():
-        location = fetch_dataset(name, quiet=quiet, data_path=data_path)
+        location = api.fetch_dataset(name, quiet=quiet, data_path=data_path)
         if not quiet:
             console.print(f"{name}: {location.note}; ready in {location.path}", highlight=False)
 
@@ -92,8 +90,8 @@ def cache_list(
     if context.invoked_subcommand is not None:
         return
     with user_errors():
-        entries = list_entries(cache_dir)
-        where = cache_dir or default_cache_dir()
+        entries = api.list_cache_entries(cache_dir)
+        where = cache_dir or api.cache_dir()
         if not entries:
             console.print(f"The decoded-image cache in {where} is empty.")
             return
@@ -120,7 +118,7 @@ def cache_clear(
 ) -> None:
     """Delete cached decoded images; the next load of those folders decodes them again."""
     with user_errors():
-        deleted, freed = clear(cache_dir, folder)
+        deleted, freed = api.clear_cache(cache_dir, folder)
         what = f"decoded from {folder}" if folder is not None else "in the cache"
         console.print(f"Deleted {deleted} entr{'y' if deleted == 1 else 'ies'} {what}, "
                       f"freed {_megabytes(freed)}.")

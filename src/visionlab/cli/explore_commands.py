@@ -9,7 +9,6 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, user_errors
-from visionlab.reports.explore import render_explore_table
 
 
 def register(app: typer.Typer) -> None:
@@ -37,5 +36,5 @@ def explore(
     with user_errors():
         stats = api.explore(data, data_path=data_path, image_size=image_size, seed=seed,
                             output=output, samples_per_class=samples_per_class)
-        console.print(render_explore_table(stats))
+        console.print(api.render_explore_table(stats))
         console.print(f"Wrote {', '.join(stats['files'].values())}", highlight=False)

@@ -11,15 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from visionlab import api
 from visionlab.cli.errors import console, user_errors
 from visionlab.errors import ModelError
-from visionlab.models.registry import (
-    create_model,
-    format_default,
-    get_model_entry,
-    list_models,
-    summary_text,
-)
 
 
 def models_command(
@@ -30,11 +24,11 @@ def models_command(
     """List registered models with their kind, description and arguments (with defaults)."""
     with user_errors():
         kind = "backbone" if backbones else None
-        names = list_models(pattern, kind=kind)
+        names = api.list_models(pattern, kind=kind)
         if not names:
             raise ModelError(
                 f"No {kind or 'model'} matches the pattern '{pattern}'. Registered "
-                f"{kind or 'model'}s: {', '.join(list_models(kind=kind)) or 'none'}."
+                f"{kind or 'model'}s: {', '.join(api.list_models(kind=kind)) or 'none'}."
             )
         table = Table(title="visionlab models", show_lines=True)
         table.add_column("name", style="bold cyan", no_wrap=True)
@@ -42,9 +36,9 @@ def models_command(
         table.add_column("description")
         table.add_column("arguments (defaults)")
         for name in names:
-            entry = get_model_entry(name)
+            entry = api.get_model_entry(name)
             arguments = ", ".join(
-                f"{key}={format_default(default)}" for key, default in entry.arguments.items()
+                f"{key}={api.format_default(default)}" for key, default in entry.arguments.items()
             )
             table.add_row(name, entry.kind, entry.description, arguments)
         console.print(table)
@@ -67,8 +61,8 @@ def summary_command(
     with user_errors():
         shape = _parse_input_shape(input_shape)
         keyword_arguments = _parse_arguments(arguments or [])
-        built = create_model(model, shape, num_outputs, output_activation, **keyword_arguments)
-        console.print(summary_text(built), highlight=False, markup=False, end="")
+        built = api.create_model(model, shape, num_outputs, output_activation, **keyword_arguments)
+        console.print(api.summary_text(built), highlight=False, markup=False, end="")
         trainable = sum(math.prod(weight.shape) for weight in built.trainable_weights)
         console.print(
             f"{model} on {shape} -> {num_outputs} {output_activation}: "

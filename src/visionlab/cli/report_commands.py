@@ -11,7 +11,6 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, user_errors
-from visionlab.reports.compare import FIGURE_FILE
 
 
 def register(app: typer.Typer) -> None:
@@ -53,5 +52,5 @@ def compare(
     """Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."""
     with user_errors():
         path = api.compare_runs(runs, metric=metric, output_dir=output, lang=lang)
-        console.print(f"Comparison written to {path} and {path.parent / FIGURE_FILE}",
+        console.print(f"Comparison written to {path} and {path.parent / api.COMPARE_FIGURE_FILE}",
                       highlight=False, soft_wrap=True)
