@@ -185,3 +185,23 @@ def test_per_epoch_lr_range_reads_a_history(digits):
         per_epoch_lr_range({"val_loss": [1.0]})
     with pytest.raises(TrainingError, match="no 'accuracy' column"):
         per_epoch_lr_range(history, monitor="accuracy")
+
+
+def test_weights_and_optimizer_come_back_when_the_sweep_raises(digits):
+    x, y = digits
+    model = _model()
+    model.fit(x[:128], y[:128], batch_size=64, epochs=1, verbose=0)
+    state = _state(model)
+    train_on_batch, calls = model.train_on_batch, []
+
+    def failing_train_on_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("interrupted")
+        return train_on_batch(*args, **kwargs)
+
+    model.train_on_batch = failing_train_on_batch
+    with pytest.raises(RuntimeError, match="interrupted"):
+        find_learning_rate(model, (x, y), num_steps=20, batch_size=64)
+    _assert_same_state(model, state)
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.01)

@@ -167,3 +167,62 @@ def test_epoch_schedule_drives_learning_rate_scheduler():
     np.testing.assert_allclose(history.history["learning_rate"], [0.08, 0.04, 0.02], rtol=1e-6)
     per_step = get_schedule("cosine", base_lr=0.1, epochs=2, steps_per_epoch=3)
     assert learning_rate_and_callbacks(per_step) == (per_step, [])
+
+
+@pytest.mark.parametrize("name", sorted(schedules.SCHEDULES))
+def test_every_registered_schedule_is_one_consistent_definition(name):
+    definition = schedules.SCHEDULES[name]
+    assert definition.name == name and name in list_schedules()
+    assert f"- {name}: " in schedules.__doc__
+    schedule = get_schedule(name, base_lr=0.01, epochs=12, per_step=False)
+    values = [schedule(epoch) for epoch in range(12)]
+    assert all(math.isfinite(value) and value > 0 for value in values)
+    assert get_schedule(schedule.get_config(), base_lr=0.01, epochs=12,
+                        per_step=False).params == schedule.params
+    per_step = get_schedule(name, base_lr=0.01, epochs=12, steps_per_epoch=3)
+    assert isinstance(per_step, keras.optimizers.schedules.LearningRateSchedule) == (
+        definition.per_step_builder is not None)
+    for key, allowed in definition.ranges.items():
+        assert allowed.contains(definition.defaults[key])
+
+
+def test_a_new_schedule_is_one_registered_function(monkeypatch):
+    monkeypatch.setattr(schedules, "SCHEDULES", dict(schedules.SCHEDULES))
+
+    @schedules.register_schedule("linear_decay", description="`base_lr * (1 - e / epochs)`",
+                                 defaults={"floor": 0.0},
+                                 ranges={"floor": schedules.ParameterRange(0)})
+    def _linear_decay(epoch, base_lr, epochs, params):
+        return max(params["floor"], base_lr * (1 - epoch / epochs))
+
+    assert "linear_decay" in list_schedules()
+    assert describe_schedule("linear_decay", base_lr=1.0, epochs=4) == [1.0, 0.75, 0.5, 0.25]
+    with pytest.raises(ConfigError, match=r"floor must be >= 0, got -1.0"):
+        get_schedule({"name": "linear_decay", "floor": -1}, base_lr=1.0, epochs=4)
+    with pytest.raises(ValueError, match="already registered"):
+        schedules.register_schedule("linear_decay", description="again")
+    with pytest.raises(ValueError, match="no default"):
+        schedules.register_schedule("broken", description="", ranges={
+            "decay": schedules.ParameterRange(0)})(_linear_decay)
+
+
+@pytest.mark.parametrize(
+    ("allowed", "words", "inside", "outside"),
+    [
+        (schedules.ParameterRange(0, 1, low_open=True), "in (0, 1]", [1.0, 0.5], [0.0, 1.5]),
+        (schedules.ParameterRange(0, 1, low_open=True, high_open=True), "in (0, 1)", [0.5],
+         [0.0, 1.0]),
+        (schedules.ParameterRange(1), ">= 1", [1, 7.5], [0.99]),
+        (schedules.ParameterRange(0, low_open=True), "> 0", [1e-9], [0.0, -2.0]),
+    ],
+)
+def test_parameter_range_checks_and_describes_its_ends(allowed, words, inside, outside):
+    assert allowed.describe() == words
+    assert all(allowed.contains(value) for value in inside)
+    assert not any(allowed.contains(value) for value in outside)
+
+
+def test_one_cycle_schedule_is_a_module_level_keras_serializable():
+    assert schedules.register_serializables() is schedules.OneCycleSchedule
+    assert keras.saving.get_registered_object("visionlab>OneCycleSchedule") is (
+        schedules.OneCycleSchedule)

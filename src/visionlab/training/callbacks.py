@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import keras
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from visionlab._io import write_text
 from visionlab.training.history import HISTORY_COLUMNS, format_history_csv, parse_history_csv  # noqa: F401
@@ -209,8 +212,6 @@ class RichProgress(keras.callbacks.Callback):
         self.console = console
 
     def on_train_begin(self, logs=None):
-        from rich.console import Console
-
         self.console = self.console or Console()
         self._progress = None
         self._task = None
@@ -218,14 +219,6 @@ class RichProgress(keras.callbacks.Callback):
         self.records: list[tuple[int, dict[str, Any]]] = []
         self._epochs = self.params.get("epochs")
         if self.verbose and self.console.is_terminal:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
             self._progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                                       MofNCompleteColumn(), TimeRemainingColumn(),
                                       TextColumn("{task.fields[metrics]}"),
@@ -275,8 +268,6 @@ class RichProgress(keras.callbacks.Callback):
 
     def summary_table(self) -> Any:
         """A `rich.table.Table` with the best epoch, its metrics and the total time."""
-        from rich.table import Table
-
         table = Table(title="Training summary", show_header=False)
         best = self.best_epoch()
         if best is not None:

@@ -11,9 +11,13 @@ result is `visionlab.reports.figures.lr_finder_figure`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import keras
+import numpy as np
 
 from visionlab.errors import TrainingError
 
@@ -59,8 +63,6 @@ def _smooth(losses: Sequence[float], smoothing: float) -> list[float]:
 
 def steepest_index(log_learning_rates: Sequence[float], losses: Sequence[float]) -> int | None:
     """Index of the most negative slope of `losses` against log learning rate (fastai's steep)."""
-    import numpy as np
-
     if len(losses) < 3:
         return None
     gradients = np.gradient(np.asarray(losses, dtype=float), np.asarray(log_learning_rates))
@@ -108,8 +110,6 @@ def suggest(learning_rates: Sequence[float], smoothed_losses: Sequence[float],
 
 def _batches(data: Any, batch_size: int, seed: int):
     """Yield `(x, y)` batches forever, cycling the data (a PyDataset or `(x, y)` arrays)."""
-    import numpy as np
-
     if isinstance(data, (tuple, list)) and len(data) == 2:
         x, y = np.asarray(data[0]), np.asarray(data[1])
         if len(x) != len(y) or len(x) == 0:
@@ -169,47 +169,44 @@ def find_learning_rate(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr:
         model.optimizer.learning_rate = result.suggested_lr
     """
     _check_arguments(model, start_lr, end_lr, num_steps, smoothing, divergence_factor, rule)
-    import keras
-    import numpy as np
-
-    optimizer = model.optimizer
     batches = _batches(data, batch_size, seed)
-    first_x, first_y = next(batches)
+    first_batch = next(batches)
+    _build(model, first_batch[0])
+    with _state_restored(model):
+        sweep = _sweep(model, first_batch, batches, start_lr=start_lr, end_lr=end_lr,
+                       num_steps=num_steps, smoothing=smoothing,
+                       divergence_factor=divergence_factor, skip_start=skip_start)
+    return _result(sweep, rule, skip_start)
+
+
+@dataclass
+class _Sweep:
+    """What the sweep recorded, before a rate is suggested."""
+
+    rates: list[float] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    smoothed: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+    reason: str = ""
+
+
+def _build(model: Any, sample_x: Any) -> None:
+    """Create the model's and optimizer's variables, so their state can be saved first."""
     if not model.built:
-        model(first_x[:1])
-    if not optimizer.built:
-        optimizer.build(model.trainable_variables)
+        model(sample_x[:1])
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+
+
+@contextmanager
+def _state_restored(model: Any) -> Iterator[None]:
+    """Put the weights, optimizer variables and learning rate back on exit, error or not."""
+    optimizer = model.optimizer
     saved_weights = model.get_weights()
     saved_optimizer = [keras.ops.convert_to_numpy(variable) for variable in optimizer.variables]
     saved_lr = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-
-    ratio = (end_lr / start_lr) ** (1.0 / max(1, num_steps - 1))
-    rates, losses, smoothed = [], [], []
-    best, reason, stopped_early = math.inf, "", False
     try:
-        batch = (first_x, first_y)
-        for step in range(num_steps):
-            rate = start_lr * ratio ** step
-            optimizer.learning_rate = rate
-            logs = model.train_on_batch(batch[0], batch[1], return_dict=True)
-            loss = float(np.asarray(logs["loss"]))
-            rates.append(rate)
-            losses.append(loss)
-            smoothed = _smooth(losses, smoothing)
-            if not math.isfinite(loss):
-                stopped_early = step < num_steps - 1
-                reason = f"the loss became {loss} at lr {rate:.3g} (step {step + 1})"
-                break
-            if step >= skip_start:
-                best = min(best, smoothed[-1])
-                if smoothed[-1] > divergence_factor * best:
-                    stopped_early = step < num_steps - 1
-                    reason = (f"the smoothed loss {smoothed[-1]:.4g} exceeded {divergence_factor}x"
-                              f" the best {best:.4g} at lr {rate:.3g} (step {step + 1})")
-                    break
-            batch = next(batches)
-        else:
-            reason = f"the sweep reached end_lr {end_lr:g} after {num_steps} steps"
+        yield
     finally:
         model.set_weights(saved_weights)
         for variable, value in zip(optimizer.variables, saved_optimizer):
@@ -217,14 +214,50 @@ def find_learning_rate(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr:
         optimizer.learning_rate = saved_lr
         model.reset_metrics()
 
-    suggestions = suggest(rates, _drop_diverged(smoothed, stopped_early), skip_start)
+
+def _sweep(model: Any, first_batch: tuple[Any, Any], batches: Iterator[tuple[Any, Any]], *,
+           start_lr: float, end_lr: float, num_steps: int, smoothing: float,
+           divergence_factor: float, skip_start: int) -> _Sweep:
+    """Train one batch per rate, the rate growing by a constant ratio; stop on divergence."""
+    ratio = (end_lr / start_lr) ** (1.0 / max(1, num_steps - 1))
+    sweep, best, batch = _Sweep(), math.inf, first_batch
+    for step in range(num_steps):
+        rate = start_lr * ratio ** step
+        model.optimizer.learning_rate = rate
+        logs = model.train_on_batch(batch[0], batch[1], return_dict=True)
+        loss = float(np.asarray(logs["loss"]))
+        sweep.rates.append(rate)
+        sweep.losses.append(loss)
+        sweep.smoothed = _smooth(sweep.losses, smoothing)
+        if not math.isfinite(loss):
+            sweep.stopped_early = step < num_steps - 1
+            sweep.reason = f"the loss became {loss} at lr {rate:.3g} (step {step + 1})"
+            return sweep
+        if step >= skip_start:
+            best = min(best, sweep.smoothed[-1])
+            if sweep.smoothed[-1] > divergence_factor * best:
+                sweep.stopped_early = step < num_steps - 1
+                sweep.reason = (f"the smoothed loss {sweep.smoothed[-1]:.4g} exceeded "
+                                f"{divergence_factor}x the best {best:.4g} at lr {rate:.3g} "
+                                f"(step {step + 1})")
+                return sweep
+        batch = next(batches)
+    sweep.reason = f"the sweep reached end_lr {end_lr:g} after {num_steps} steps"
+    return sweep
+
+
+def _result(sweep: _Sweep, rule: str, skip_start: int) -> LRFinderResult:
+    """Suggest a rate from the sweep by `rule` and say how in the reason."""
+    suggestions = suggest(sweep.rates, _drop_diverged(sweep.smoothed, sweep.stopped_early),
+                          skip_start)
     suggested = suggestions[rule]
+    reason = sweep.reason
     if suggested is None:
         reason += "; too few finite points to suggest a learning rate (raise num_steps or end_lr)"
     else:
         reason += f"; suggested {suggested:.3g} by the {rule} rule"
-    return LRFinderResult(rates, losses, smoothed, suggested, rule, stopped_early, reason,
-                          suggestions)
+    return LRFinderResult(sweep.rates, sweep.losses, sweep.smoothed, suggested, rule,
+                          sweep.stopped_early, reason, suggestions)
 
 
 def _drop_diverged(smoothed: list[float], stopped_early: bool) -> list[float]:
@@ -237,8 +270,6 @@ def _drop_diverged(smoothed: list[float], stopped_early: bool) -> list[float]:
 
 def _check_arguments(model: Any, start_lr: float, end_lr: float, num_steps: int, smoothing: float,
                      divergence_factor: float, rule: str) -> None:
-    import keras
-
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
         raise TrainingError("The learning-rate finder needs a compiled model; call "
                             "model.compile(optimizer=..., loss=...) first.")
