@@ -121,9 +121,17 @@ def read_folder_members(folder: str | os.PathLike[str], names: tuple[str, ...]) 
 
 
 def read_archive_members(archive: IO[bytes], names: tuple[str, ...],
-                         source: str | os.PathLike[str]) -> dict[str, bytes]:
-    """Read `cifar-10-batches-py/<name>` members straight out of a `.tar.gz` file object."""
-    wanted = set(names)
+                         source: str | os.PathLike[str], *,
+                         optional: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Read `cifar-10-batches-py/<name>` members straight out of a `.tar.gz` file object.
+
+    Args:
+        archive: the open `.tar.gz` (or plain `.tar`) file.
+        names: the member base names that must be present.
+        source: the archive's name, used in error messages.
+        optional: member base names read when present. Defaults to () (none).
+    """
+    wanted = {*names, *optional}
     members: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=archive, mode="r:*") as tar:

@@ -1,8 +1,7 @@
 """Decode image files with Pillow into uint8 (height, width, channels) arrays.
 
-`decode_image` decodes one file; `decode_into` decodes many on a thread pool (Pillow releases
-the GIL while decoding and resizing; see BENCHMARKS.md, "Input pipeline", for threads vs
-processes) straight into a preallocated array or cache file, with a Rich progress bar.
+`decode_image` decodes one file (`decode_pool.decode_into` decodes many on a thread pool);
+`is_image_file` and `list_image_files` say which files are images (`IMAGE_EXTENSIONS`).
 
 Every way a file can fail (empty, truncated, corrupt, not an image, decompression bomb,
 unreadable) becomes a `BadImageError` whose message is a short per-file reason, so a folder
@@ -26,20 +25,17 @@ Conversions (documented once here, relied on everywhere):
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import os
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from visionlab.data.cache import DIGEST_SIZE
 from visionlab.errors import ConfigError, DataError
 
 COLOR_MODES = ("rgb", "grayscale")
@@ -52,7 +48,6 @@ IMAGE_EXTENSIONS = frozenset(
 _TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}
 _EXIF_ORIENTATION_TAG = 0x0112
 _REDUCING_GAP = 2.0
-_FILES_PER_TASK = 8  # files per thread-pool task: amortizes scheduling, keeps progress smooth
 
 
 class BadImageError(DataError):
@@ -89,27 +84,46 @@ def is_image_file(path: str | os.PathLike[str]) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
 
 
-def list_image_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Expand image files and folders (searched recursively, sorted) into image file paths.
+def list_image_files(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> list[Path]:
+    """Return the image files named by `paths`: files as given, folders expanded recursively.
 
-    A file named directly is kept whatever its extension (decoding tells whether it is an
-    image); inside folders only `is_image_file` files count.
+    A folder contributes its `is_image_file` files at any depth, sorted by path; hidden files
+    and folders (names starting with ".") are skipped. A file named directly is kept whatever
+    its extension (decoding tells whether it is an image). Each file is listed once, in the
+    order of `paths`.
+
+    Args:
+        paths: one path or several, each an image file or a folder.
 
     Raises:
         DataError: a path does not exist, or no image file was found.
+
+    Example:
+        list_image_files(["shoe.png", "photos/"])   # [shoe.png, photos/a.jpg, photos/b/c.png]
     """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
+    given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    files: dict[Path, None] = {}  # ordered set
+    for raw in given:
+        path = Path(raw).expanduser()
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and is_image_file(p))
+            files.update(dict.fromkeys(_images_under(path)))
         elif path.exists():
-            files.append(path)
+            files[path] = None
         else:
-            raise DataError(f"Image '{path}' does not exist. Check the path.")
+            raise DataError(f"Image '{raw}' does not exist. Check the path.")
     if not files:
-        raise DataError(f"No image files found in {', '.join(map(str, paths))}.")
-    return files
+        raise DataError(f"No image files found in {', '.join(map(str, given))}.")
+    return list(files)
+
+
+def _images_under(folder: Path) -> list[Path]:
+    images = []
+    for directory, folder_names, file_names in os.walk(folder):
+        folder_names[:] = [name for name in folder_names if not name.startswith(".")]
+        images.extend(Path(directory, name) for name in file_names if is_image_file(name))
+    return sorted(images)
 
 
 def check_options(
@@ -316,100 +330,3 @@ def resize_image(image: Image.Image, size: tuple[int, int], resize_mode: str) ->
         return ImageOps.fit(image, (width, height), method=method)
     black = 0 if image.mode == "L" else (0, 0, 0)
     return ImageOps.pad(image, (width, height), method=method, color=black)
-
-
-def decode_into(
-    paths: list[str],
-    images: np.ndarray,
-    digests: np.ndarray,
-    image_size: tuple[int, int],
-    color_mode: str = "rgb",
-    resize_mode: str = "squash",
-    workers: int | None = None,
-    progress: bool = True,
-    description: str = "Decoding images",
-) -> dict[int, str]:
-    """Decode `paths[i]` into `images[i]` (and its truncated SHA-256 into `digests[i]`) on threads.
-
-    Args:
-        paths: image files.
-        images: writable uint8 (len(paths), height, width, channels) array, or a
-            `cache.RowWriter` of that shape; only `images[i] = array` is used.
-        digests: writable uint8 (len(paths), 16) array or `cache.RowWriter`.
-        image_size, color_mode, resize_mode: as in `decode_image`.
-        workers: threads. Defaults to the number of usable CPU cores.
-        progress: show a Rich progress bar. Defaults to True.
-        description: progress bar label. Defaults to "Decoding images".
-
-    Returns:
-        {index: reason} for the files that could not be decoded (their rows are untouched).
-    """
-    workers = workers or _usable_cores()
-    # Digests are gathered here and written once at the end: one 16-byte pwrite per image
-    # into a cache file would be a system call for almost nothing.
-    local_digests = np.zeros((len(paths), DIGEST_SIZE), dtype=np.uint8)
-    succeeded = np.zeros(len(paths), dtype=bool)
-
-    def decode_chunk(indices: range) -> list[tuple[int, str]]:
-        failures = []
-        for index in indices:
-            try:
-                array = decode_image(paths[index], image_size, color_mode, resize_mode)
-            except BadImageError as error:
-                failures.append((index, error.reason))
-                continue
-            images[index] = array
-            # SHA-256 (hardware-accelerated on x86) beats BLAKE2b here; 16 bytes are plenty.
-            local_digests[index] = np.frombuffer(hashlib.sha256(array).digest()[:DIGEST_SIZE],
-                                                 dtype=np.uint8)
-            succeeded[index] = True
-        return failures
-
-    chunks = [range(start, min(start + _FILES_PER_TASK, len(paths)))
-              for start in range(0, len(paths), _FILES_PER_TASK)]
-    bad: dict[int, str] = {}
-    with _progress_bar(progress) as bar:
-        task = bar.add_task(description, total=len(paths))
-        if workers <= 1:
-            for chunk in chunks:
-                bad.update(decode_chunk(chunk))
-                bar.advance(task, len(chunk))
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
-                futures = {pool.submit(decode_chunk, chunk): len(chunk) for chunk in chunks}
-                try:
-                    for future in as_completed(futures):
-                        bad.update(future.result())
-                        bar.advance(task, futures[future])
-                except BaseException:  # Ctrl-C: drop queued chunks instead of decoding them all
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-    if succeeded.all():
-        digests[0:len(paths)] = local_digests
-    else:  # leave the digest rows of failed files untouched, like their image rows
-        for index in np.flatnonzero(succeeded):
-            digests[int(index)] = local_digests[index]
-    return bad
-
-
-def _usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS / Windows
-        return max(1, os.cpu_count() or 1)
-
-
-def _progress_bar(enabled: bool):
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), disable=not enabled)

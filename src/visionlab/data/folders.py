@@ -9,7 +9,7 @@ Hidden files (".DS_Store", "._x.jpg") and files without an image extension are i
 image files that cannot be decoded are skipped and listed in `ImageDataset.skipped` with a
 reason (or, with strict=True, reported all at once as a DataError).
 
-Decoding runs on a thread pool (`decode.decode_into`): Pillow releases the GIL while decoding
+Decoding runs on a thread pool (`decode_pool.decode_into`): Pillow releases the GIL while decoding
 and resizing, threads write straight into the cache file with no pickling, and nothing forks
 a process that already runs TensorFlow; processes were no faster on the 2-core benchmark box
 (see BENCHMARKS.md, "Input pipeline").
@@ -36,7 +36,8 @@ import numpy as np
 
 from visionlab.data import cache
 from visionlab.data.dataset import BadFile, ImageDataset, Split
-from visionlab.data.decode import check_options, decode_into, is_image_file
+from visionlab.data.decode import IMAGE_EXTENSIONS, check_options, is_image_file
+from visionlab.data.decode_pool import decode_into
 from visionlab.data.splits import check_fraction, stratified_split
 from visionlab.errors import ConfigError, DataError
 
@@ -91,23 +92,8 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
             "folders (root/<class>/image.jpg) or of split folders (root/train/<class>/ and "
             "root/test/<class>/)."
         )
-    if (root / "train").is_dir():
-        layout = "split folders"
-        split_folders: dict[str, Path] = {}
-        for child in _visible_folders(root):
-            split_name = SPLIT_FOLDER_NAMES.get(child.name.lower())
-            if split_name is None:
-                continue
-            if split_name in split_folders:
-                raise DataError(
-                    f"Image folder '{root}' has two {split_name} folders, "
-                    f"'{split_folders[split_name].name}' and '{child.name}'; keep only one."
-                )
-            split_folders[split_name] = child
-        split_folders = {name: split_folders[name] for name in SPLIT_ORDER if name in split_folders}
-    else:
-        layout = "class folders"
-        split_folders = {ALL: root}
+    layout = "split folders" if (root / "train").is_dir() else "class folders"
+    split_folders = _split_folders(root) if layout == "split folders" else {ALL: root}
     classes = {name: [folder.name for folder in _visible_folders(folder)]
                for name, folder in split_folders.items()}
     reference = "train" if layout == "split folders" else ALL
@@ -124,7 +110,34 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
             "at least 2 classes. Add a folder per class next to it."
         )
     _check_same_classes(root, class_names, classes)
+    files, empty_folders, ignored = _list_class_files(root, split_folders, class_names)
+    if not files:
+        raise DataError(
+            f"Found no image files ({', '.join(sorted(IMAGE_EXTENSIONS))}) in the class "
+            f"folders of '{root}'. Add images or check the path."
+        )
+    return FolderListing(root, layout, class_names, files, split_folders, empty_folders, ignored)
 
+
+def _split_folders(root: Path) -> dict[str, Path]:
+    """Return {split: folder} of the train/validation/test folders of `root`, in split order."""
+    found: dict[str, Path] = {}
+    for child in _visible_folders(root):
+        split_name = SPLIT_FOLDER_NAMES.get(child.name.lower())
+        if split_name is None:
+            continue
+        if split_name in found:
+            raise DataError(
+                f"Image folder '{root}' has two {split_name} folders, "
+                f"'{found[split_name].name}' and '{child.name}'; keep only one."
+            )
+        found[split_name] = child
+    return {name: found[name] for name in SPLIT_ORDER if name in found}
+
+
+def _list_class_files(root: Path, split_folders: dict[str, Path], class_names: list[str]
+                      ) -> tuple[list[ListedFile], list[str], int]:
+    """Return (image files, class folders without images, number of non-image files)."""
     files: list[ListedFile] = []
     empty_folders: list[str] = []
     ignored = 0
@@ -145,12 +158,7 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
                 found += 1
             if found == 0:
                 empty_folders.append(class_folder.relative_to(root).as_posix())
-    if not files:
-        raise DataError(
-            f"Found no image files ({', '.join(sorted({'.jpg', '.png', '.bmp', '.gif', '.webp'}))}"
-            f" …) in the class folders of '{root}'. Add images or check the path."
-        )
-    return FolderListing(root, layout, class_names, files, split_folders, empty_folders, ignored)
+    return files, empty_folders, ignored
 
 
 def load_image_folder(
@@ -200,6 +208,44 @@ def load_image_folder(
     validation_fraction = check_fraction("validation_fraction", validation_fraction)
     test_fraction = check_fraction("test_fraction", test_fraction)
     listing = scan_image_folder(path)
+    _check_held_out(listing, validation_fraction, test_fraction)
+    labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
+    split_indices, carved = _assign_splits(listing, labels, validation_fraction, test_fraction,
+                                           seed)
+    # Row order of a new cache entry: split by split, so each split is one contiguous slice.
+    order = np.concatenate(list(split_indices.values()))
+    decoded = _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers,
+                              progress)
+    skipped, split_indices = _drop_bad_files(listing, decoded, split_indices, strict)
+    split_rows = {name: decoded.rows(indices) for name, indices in split_indices.items()}
+    splits = {
+        name: Split(
+            images=cache.take_rows(decoded.images, split_rows[name], decoded.folder),
+            labels=labels[indices],
+            paths=[listing.full_path(index) for index in indices],
+        )
+        for name, indices in split_indices.items()
+    }
+    info = {
+        "layout": listing.layout, "image_size": list(size), "color_mode": color_mode,
+        "resize_mode": resize_mode, "files_listed": len(listing.files),
+        "files_ignored": listing.ignored_files, "empty_folders": listing.empty_folders,
+        "empty_classes": _warn_empty_classes(listing, splits), "carved_splits": carved,
+        "cache": str(decoded.folder) if decoded.folder is not None else None,
+        "cache_hit": decoded.cache_hit,
+    }
+    return ImageDataset(
+        name=str(path), class_names=listing.class_names, splits=splits,
+        source=str(listing.root.resolve()),
+        checksum=_checksum(listing.class_names, split_indices, split_rows, labels,
+                           decoded.digests),
+        skipped=skipped, info=info,
+    )
+
+
+def _check_held_out(listing: FolderListing, validation_fraction: float,
+                    test_fraction: float) -> None:
+    """Raise ConfigError when the fractions leave no test split or nothing to train on."""
     if listing.layout == "class folders":
         if test_fraction == 0.0:
             raise ConfigError(
@@ -216,13 +262,12 @@ def load_image_folder(
             f"Image folder '{listing.root}' has train/ but no test/ folder; add test/<class>/ "
             "folders or set test_fraction > 0 to hold out part of train."
         )
-    labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
-    split_indices, carved = _assign_splits(listing, labels, validation_fraction, test_fraction,
-                                           seed)
-    # Row order of a new cache entry: split by split, so each split is one contiguous slice.
-    order = np.concatenate(list(split_indices.values()))
-    decoded = _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers,
-                              progress)
+
+
+def _drop_bad_files(listing: FolderListing, decoded: cache.DecodedArrays,
+                    split_indices: dict[str, np.ndarray], strict: bool
+                    ) -> tuple[list[BadFile], dict[str, np.ndarray]]:
+    """Return the undecodable files and the splits without them; strict=True raises instead."""
     skipped = [BadFile(listing.full_path(index), reason)
                for index, reason in sorted(decoded.bad.items())]
     if strict and skipped:
@@ -233,38 +278,8 @@ def load_image_folder(
             "them."
         )
     bad_files = np.fromiter(decoded.bad, dtype=np.int64, count=len(decoded.bad))
-    split_indices = {name: indices[~np.isin(indices, bad_files)]
+    return skipped, {name: indices[~np.isin(indices, bad_files)]
                      for name, indices in split_indices.items()}
-    split_rows = {name: decoded.rows(indices) for name, indices in split_indices.items()}
-    splits = {
-        name: Split(
-            images=cache.take_rows(decoded.images, split_rows[name], decoded.folder),
-            labels=labels[indices],
-            paths=[listing.full_path(index) for index in indices],
-        )
-        for name, indices in split_indices.items()
-    }
-    empty_classes = _warn_empty_classes(listing, splits)
-    info = {
-        "layout": listing.layout,
-        "image_size": list(size),
-        "color_mode": color_mode,
-        "resize_mode": resize_mode,
-        "files_listed": len(listing.files),
-        "files_ignored": listing.ignored_files,
-        "empty_folders": listing.empty_folders,
-        "empty_classes": empty_classes,
-        "carved_splits": carved,
-        "cache": str(decoded.folder) if decoded.folder is not None else None,
-        "cache_hit": decoded.cache_hit,
-    }
-    return ImageDataset(
-        name=str(path), class_names=listing.class_names, splits=splits,
-        source=str(listing.root.resolve()),
-        checksum=_checksum(listing.class_names, split_indices, split_rows, labels,
-                           decoded.digests),
-        skipped=skipped, info=info,
-    )
 
 
 def _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, workers, progress):

@@ -1,4 +1,8 @@
-"""`load_dataset`: one entry point for built-in datasets (by name) and image folders (by path)."""
+"""`load_dataset`: one entry point for built-in datasets (by name) and dataset files (by path).
+
+The spec is dispatched through the format registry (`visionlab.data.formats`): a built-in name,
+an `.npz` file, IDX files, a CIFAR-10 python folder or archive, or an image folder.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import os
 from pathlib import Path
 
 from visionlab.data.dataset import ImageDataset
-from visionlab.data.registry import get_dataset_entry, is_registered, list_datasets
+from visionlab.data.formats import LoadOptions, find_format, resized_after_loading
+from visionlab.data.registry import list_datasets
+from visionlab.data.transforms import conform
 from visionlab.errors import DataError
 
 
@@ -27,18 +33,21 @@ def load_dataset(
     workers: int | None = None,
     progress: bool = True,
 ) -> ImageDataset:
-    """Load a built-in dataset by name or an image folder by path into uint8 splits.
+    """Load a built-in dataset by name, or a dataset file or image folder by path, as uint8.
 
-    Built-in datasets keep their own train/test split (a validation split is carved later by
-    the training layer); `validation_fraction`, `test_fraction`, `strict`, `cache_dir` and
-    `workers` only apply to folders.
+    Built-in datasets and dataset files keep their own train/test split (a validation split is
+    carved later by the training layer); `validation_fraction`, `test_fraction`, `strict`,
+    `cache_dir` and `workers` only apply to image folders. The spec's format is found with
+    `formats.find_format`; arrays are resized after loading, folders decoded at `image_size`.
 
     Args:
-        spec: a registered name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`, `"digits"`) or
-            the path of an image folder.
+        spec: a registered name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`, `"digits"`), or
+            the path of an `.npz` file in Keras's `mnist.npz` layout, of a folder of MNIST-style
+            IDX files (or one of them), of a CIFAR-10 python folder or `.tar.gz`, or of an
+            image folder.
         data_path: folder (or file) holding a built-in dataset's files. Defaults to None
             (search the visionlab cache, Keras's cache and system locations).
-        image_size: resize every image to (height, width). Defaults to None (built-ins keep
+        image_size: resize every image to (height, width). Defaults to None (arrays keep
             their size; folders use `load_image_folder`'s default).
         color_mode: "rgb" or "grayscale". Defaults to None (keep / folder default).
         resize_mode: "squash", "crop" or "pad". Defaults to "squash".
@@ -58,41 +67,34 @@ def load_dataset(
         fashion.splits["train"].images.shape   # (60000, 28, 28, 1)
         pets = load_dataset("data/pets", image_size=(160, 160))
     """
-    if not isinstance(spec, os.PathLike) and is_registered(str(spec)):
-        dataset = get_dataset_entry(str(spec)).load(data_path, download=download,
-                                                    progress=progress)
-        if image_size is None and color_mode is None:
-            return dataset
-        from visionlab.data.transforms import conform
+    dataset_format = find_format(spec)
+    if dataset_format is None:
+        raise _not_a_dataset(spec)
+    options = LoadOptions(
+        data_path=data_path, image_size=image_size, color_mode=color_mode,
+        resize_mode=resize_mode, validation_fraction=validation_fraction,
+        test_fraction=test_fraction, seed=seed, strict=strict, cache_dir=cache_dir,
+        download=download, workers=workers, progress=progress,
+    )
+    dataset = dataset_format.load(spec, options)
+    if resized_after_loading(spec) and (image_size is not None or color_mode is not None):
+        dataset = conform(dataset, image_size=image_size, color_mode=color_mode,
+                          resize_mode=resize_mode)
+    return dataset
 
-        return conform(dataset, image_size=image_size, color_mode=color_mode,
-                       resize_mode=resize_mode)
 
+def _not_a_dataset(spec: str | os.PathLike[str]) -> DataError:
+    """The error for a spec no format accepts: an unknown name or a file of no known kind."""
     path = Path(spec).expanduser()
-    if path.is_dir():
-        if data_path is not None:
-            raise DataError(
-                f"--data-path ({data_path}) only applies to built-in datasets; '{spec}' is an "
-                "image folder already. Drop --data-path."
-            )
-        from visionlab.data.folders import load_image_folder
-
-        options = {"image_size": image_size, "color_mode": color_mode, "cache_dir": cache_dir,
-                   "workers": workers}
-        return load_image_folder(
-            path, resize_mode=resize_mode, validation_fraction=validation_fraction,
-            test_fraction=test_fraction, seed=seed, strict=strict, progress=progress,
-            **{name: value for name, value in options.items() if value is not None},
-        )
     if path.exists():
-        raise DataError(
+        return DataError(
             f"'{spec}' is a file, not a dataset: pass a built-in dataset name or a folder of "
             "class subfolders (e.g. train/<class>/*.png)."
         )
     close = difflib.get_close_matches(str(spec).lower().replace("-", "_"), list_datasets(),
                                       n=1, cutoff=0.6)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise DataError(
+    return DataError(
         f"'{spec}' is neither a built-in dataset nor an existing folder.{hint} Built-in datasets: "
         f"{', '.join(list_datasets())} (see `visionlab datasets`). A folder path also works: "
         "a folder of class subfolders, or train/ and test/ folders of class subfolders."

@@ -22,15 +22,24 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from visionlab import __version__
 from visionlab._io import atomic_path, write_bytes
+from visionlab.data.dataset import ImageDataset
 from visionlab.data.idx import gunzip_if_needed
 from visionlab.data.registry import BuiltinDataset, get_dataset_entry
 from visionlab.errors import DataError
-
-if TYPE_CHECKING:
-    from visionlab.data.dataset import ImageDataset
 
 DOWNLOAD_TIMEOUT_SECONDS = 60
 _CHUNK_SIZE = 1 << 16
@@ -179,18 +188,6 @@ def download_file(source: SourceFile, destination: Path, *, dataset: str,
         dataset: the dataset name, used in messages.
         progress: show a Rich progress bar on stderr. Defaults to True.
     """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    from visionlab import __version__
-
     request = urllib.request.Request(source.url, headers={"User-Agent": f"visionlab/{__version__}"})
     md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),

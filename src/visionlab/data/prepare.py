@@ -3,7 +3,7 @@
 Loads the configured dataset, subsamples it per class when asked, carves a stratified validation
 split and resizes array datasets to the configured size, in that order: so 100 images per class
 of Fashion-MNIST at 96x96 resize 1,000 images, not 70,000. Folders are decoded at the target
-size directly.
+size directly (`formats.resized_after_loading` is that rule).
 
 Example:
     dataset = prepare_dataset(config.data, seed=config.train.seed)
@@ -17,7 +17,7 @@ import numpy as np
 from visionlab.config import DataConfig
 from visionlab.data import loading
 from visionlab.data.dataset import ImageDataset, Split
-from visionlab.data.registry import is_registered
+from visionlab.data.formats import resized_after_loading
 from visionlab.data.splits import split_validation
 from visionlab.data.transforms import conform
 
@@ -30,7 +30,8 @@ def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> Image
         seed: seed of the subsample and the splits.
         progress: show decoding progress. Defaults to True.
     """
-    resize_later = is_registered(data.dataset) and bool(data.image_size or data.color_mode)
+    # Arrays are resized after subsampling (fewer images to resize); folders decode at size.
+    resize_later = resized_after_loading(data.dataset) and bool(data.image_size or data.color_mode)
     dataset = loading.load_dataset(
         data.dataset,
         data_path=data.data_path,

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from visionlab.data.dataset import ImageDataset
 from visionlab.errors import DataError
 
-if TYPE_CHECKING:
-    from visionlab.data.dataset import ImageDataset
+if TYPE_CHECKING:  # locate imports this module; Location is only needed in annotations
     from visionlab.data.locate import Location
 
 _REGISTRY: dict[str, BuiltinDataset] = {}

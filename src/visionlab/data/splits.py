@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from visionlab.data.cache import take_rows
 from visionlab.data.dataset import ImageDataset, Split
@@ -51,8 +52,6 @@ def stratified_split(
     fraction = check_fraction("fraction", fraction)
     if fraction == 0.0:
         return np.arange(labels.size, dtype=np.int64), np.empty(0, dtype=np.int64)
-    from sklearn.model_selection import train_test_split
-
     counts = np.bincount(labels) if labels.size else np.zeros(0, dtype=np.int64)
     # A class seen once cannot be on both sides; keep it whole on the kept side.
     splittable = counts[labels] >= 2
