@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -50,7 +51,5 @@ __all__ = ["__version__", *_LAZY]
 def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'visionlab' has no attribute '{name}'")
-    import importlib
-
     module_name, attribute = _LAZY[name].split(":")
     return getattr(importlib.import_module(module_name), attribute)
