@@ -12,17 +12,11 @@ from typing import Any
 
 import keras
 
-from visionlab.models.backbones import layers as backbone_layers
-from visionlab.training import schedules
-
-
-def register_custom_objects() -> None:
-    """Make sure visionlab's serializable Keras objects are registered (idempotent)."""
-    assert backbone_layers.BackbonePreprocessing is not None  # registered on import
-    schedules.register_serializables()
+# Imported for their side effect: each registers its serializable classes with Keras.
+from visionlab.models.backbones import layers as _backbone_layers  # noqa: F401
+from visionlab.training import schedules as _schedules  # noqa: F401
 
 
 def load_keras_model(path: str | os.PathLike[str]) -> Any:
     """Load a `.keras` file written by visionlab (safe mode)."""
-    register_custom_objects()
     return keras.models.load_model(path)
