@@ -258,6 +258,16 @@ def test_vietnamese_overfitting_uses_teacher_terms_and_decimal_comma():
     assert "99,9%" in finding.message and "tập kiểm định" in finding.message
 
 
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_findings_carry_keys_and_render_in_any_language_later(rule):
+    english = next(f for f in diagnose(**CASES[rule][0]) if f.rule == rule)
+    vietnamese = next(f for f in diagnose(**CASES[rule][0], lang="vi") if f.rule == rule)
+    assert all(sentence.key.startswith("diagnosis.") for sentence in english.sentences)
+    assert english.message_in("vi") == vietnamese.message
+    assert english.in_language("vi").knob == vietnamese.knob
+    assert vietnamese.in_language("en").message == english.message
+
+
 def test_unknown_language_is_a_config_error():
     with pytest.raises(ConfigError, match="'fr'.*en, vi"):
         diagnose(healthy(), lang="fr")

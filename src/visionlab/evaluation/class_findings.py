@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from visionlab.evaluation.findings import Finding, Severity, make_finding
-from visionlab.i18n import format_count, format_number, format_percent, format_points, t
+from visionlab.i18n import Message, count, joined, number, percent, points
 
 RECALL_SPREAD = 0.20               # best - worst per-class recall
 SUPPORT_RATIO = 3.0                # largest / smallest class support in the test set
@@ -24,7 +24,7 @@ def _per_class(metrics: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
             if float(entry.get("support", 0)) > 0}
 
 
-def recall_spread(metrics: Mapping[str, Any], lang: str) -> Finding | None:
+def recall_spread(metrics: Mapping[str, Any]) -> Finding | None:
     per_class = _per_class(metrics)
     if len(per_class) < 2:
         return None
@@ -39,14 +39,14 @@ def recall_spread(metrics: Mapping[str, Any], lang: str) -> Finding | None:
         return None
     numbers = {"worst_class": worst, "worst_recall": recalls[worst], "best_class": best,
                "best_recall": recalls[best], "spread": spread}
-    return make_finding("recall_spread", "warning", lang, numbers, [(
+    return make_finding("recall_spread", "warning", numbers, [(
         "diagnosis.recall_spread.message", {
-            "worst": format_percent(recalls[worst], lang), "worst_class": worst,
-            "best": format_percent(recalls[best], lang), "best_class": best,
-            "spread": format_points(spread, lang)})])
+            "worst": percent(recalls[worst]), "worst_class": worst,
+            "best": percent(recalls[best]), "best_class": best,
+            "spread": points(spread)})])
 
 
-def class_imbalance(metrics: Mapping[str, Any], lang: str) -> Finding | None:
+def class_imbalance(metrics: Mapping[str, Any]) -> Finding | None:
     supports = {name: int(entry["support"]) for name, entry in _per_class(metrics).items()}
     if len(supports) < 2:
         return None
@@ -58,22 +58,22 @@ def class_imbalance(metrics: Mapping[str, Any], lang: str) -> Finding | None:
     numbers = {"largest_class": largest, "largest_support": supports[largest],
                "smallest_class": smallest, "smallest_support": supports[smallest],
                "ratio": ratio}
-    return make_finding("class_imbalance", "warning", lang, numbers, [(
+    return make_finding("class_imbalance", "warning", numbers, [(
         "diagnosis.class_imbalance.message", {
-            "largest": largest, "largest_count": format_count(supports[largest], lang),
-            "smallest": smallest, "smallest_count": format_count(supports[smallest], lang),
-            "ratio": format_number(ratio, lang, 3)})])
+            "largest": largest, "largest_count": count(supports[largest]),
+            "smallest": smallest, "smallest_count": count(supports[smallest]),
+            "ratio": number(ratio, 3)})])
 
 
-def dead_units_finding(dead_units: Mapping[str, float] | None, lang: str) -> Finding | None:
+def dead_units_finding(dead_units: Mapping[str, float] | None) -> Finding | None:
     flagged = {layer: float(share) for layer, share in (dead_units or {}).items()
                if float(share) >= DEAD_UNITS_SHARE}
     if not flagged:
         return None
-    layers = "; ".join(t("diagnosis.dead_units.layer", lang, layer=layer,
-                         share=format_percent(share, lang, 0))
-                       for layer, share in flagged.items())
+    layers = joined([Message("diagnosis.dead_units.layer", {"layer": layer,
+                                                            "share": percent(share, 0)})
+                     for layer, share in flagged.items()])
     severity: Severity = ("problem" if max(flagged.values()) >= DEAD_UNITS_PROBLEM_SHARE
                           else "warning")
-    return make_finding("dead_units", severity, lang, {"layers": flagged},
+    return make_finding("dead_units", severity, {"layers": flagged},
                         [("diagnosis.dead_units.message", {"layers": layers})])

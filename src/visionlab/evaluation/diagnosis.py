@@ -22,13 +22,7 @@ import numpy as np
 
 from visionlab.evaluation.class_findings import class_imbalance, dead_units_finding, recall_spread
 from visionlab.evaluation.findings import SEVERITY_ORDER, Finding, Severity, make_finding
-from visionlab.i18n import (
-    check_language,
-    format_number,
-    format_percent,
-    format_points,
-    t,
-)
+from visionlab.i18n import Localized, Message, check_language, number, percent, points, term
 from visionlab.training.history import history_column
 
 # Accuracies are fractions; gaps are differences of fractions (0.03 = 3 percentage points).
@@ -85,31 +79,33 @@ def diagnose(
     if num_classes is None and metrics.get("confusion_matrix"):
         num_classes = len(metrics["confusion_matrix"])
     if not history:
-        return [make_finding("no_history", "info", lang, {},
-                             [("diagnosis.no_history.message", {})])]
+        return [make_finding("no_history", "info", {},
+                             [("diagnosis.no_history.message", {})]).in_language(lang)]
 
     curves = _Curves(history)
     findings: list[Finding] = []
-    diverged = _divergence(curves, lang)
-    chance = _learned_nothing(curves, metrics, num_classes, lang)
+    diverged = _divergence(curves)
+    chance = _learned_nothing(curves, metrics, num_classes)
     for found in (diverged, chance):
         if found is not None:
             findings.append(found)
     if diverged is None and chance is None:
         for rule in (_overfitting, _underfitting, _high_learning_rate, _plateau,
                      _validation_above_train):
-            found = rule(curves, lang)
+            found = rule(curves)
             if found is not None:
                 findings.append(found)
-        found = recall_spread(metrics, lang)
+        found = recall_spread(metrics)
         if found is not None:
             findings.append(found)
-    for found in (class_imbalance(metrics, lang), dead_units_finding(dead_units, lang)):
+    for found in (class_imbalance(metrics), dead_units_finding(dead_units)):
         if found is not None:
             findings.append(found)
     if not any(finding.severity != "info" for finding in findings):
-        findings.insert(0, _healthy(curves, metrics, lang))
-    return sorted(findings, key=lambda finding: SEVERITY_ORDER[finding.severity])
+        findings.insert(0, _healthy(curves, metrics))
+    # The rules decide what to say; the language only changes how it reads.
+    return [finding.in_language(lang) for finding in
+            sorted(findings, key=lambda finding: SEVERITY_ORDER[finding.severity])]
 
 
 class _Curves:
@@ -137,7 +133,7 @@ class _Curves:
         return int(self.epochs[index])
 
 
-def _healthy(curves: _Curves, metrics: Mapping[str, Any], lang: str) -> Finding:
+def _healthy(curves: _Curves, metrics: Mapping[str, Any]) -> Finding:
     train, validation = curves.last("accuracy"), curves.last("val_accuracy")
     best_index = (int(np.nanargmax(curves["val_accuracy"])) if curves.has("val_accuracy")
                   else curves.length - 1)
@@ -145,19 +141,19 @@ def _healthy(curves: _Curves, metrics: Mapping[str, Any], lang: str) -> Finding:
     numbers = {"train_accuracy": train, "val_accuracy": validation, "best_val_accuracy": best,
                "best_epoch": curves.epoch(best_index), "gap": train - validation}
     sentences = [("diagnosis.healthy.message", {
-        "validation": format_percent(validation, lang), "best": format_percent(best, lang),
-        "best_epoch": curves.epoch(best_index), "train": format_percent(train, lang),
-        "gap": format_points(train - validation, lang) if math.isfinite(train - validation)
+        "validation": percent(validation), "best": percent(best),
+        "best_epoch": curves.epoch(best_index), "train": percent(train),
+        "gap": points(train - validation) if math.isfinite(train - validation)
         else "–"})]
     test_accuracy = metrics.get("test_accuracy")
     if test_accuracy is not None:
         numbers["test_accuracy"] = float(test_accuracy)
         sentences.append(("diagnosis.healthy.test",
-                          {"test": format_percent(float(test_accuracy), lang)}))
-    return make_finding("healthy", "info", lang, numbers, sentences)
+                          {"test": percent(float(test_accuracy))}))
+    return make_finding("healthy", "info", numbers, sentences)
 
 
-def _divergence(curves: _Curves, lang: str) -> Finding | None:
+def _divergence(curves: _Curves) -> Finding | None:
     for column, partner in (("loss", "accuracy"), ("val_loss", "val_accuracy")):
         values = curves[column]
         # An empty cell reads back as NaN too: a loss counts as logged when it or its partner
@@ -170,7 +166,7 @@ def _divergence(curves: _Curves, lang: str) -> Finding | None:
         if len(bad):
             index = int(start + bad[0])
             numbers = {"column": column, "epoch": curves.epoch(index)}
-            return make_finding("divergence", "problem", lang, numbers,
+            return make_finding("divergence", "problem", numbers,
                                 [("diagnosis.divergence.nan", numbers)])
     losses = curves["loss"]
     finite = np.flatnonzero(np.isfinite(losses))
@@ -182,17 +178,17 @@ def _divergence(curves: _Curves, lang: str) -> Finding | None:
             numbers = {"first_loss": float(losses[first]), "peak_loss": float(losses[peak_index]),
                        "first_epoch": curves.epoch(first), "epoch": curves.epoch(peak_index),
                        "factor": float(factor)}
-            return make_finding("divergence", "problem", lang, numbers, [(
+            return make_finding("divergence", "problem", numbers, [(
                 "diagnosis.divergence.exploding", {
-                    "first": format_number(numbers["first_loss"], lang),
-                    "peak": format_number(numbers["peak_loss"], lang),
+                    "first": number(numbers["first_loss"]),
+                    "peak": number(numbers["peak_loss"]),
                     "first_epoch": numbers["first_epoch"], "epoch": numbers["epoch"],
-                    "factor": format_number(factor, lang, digits=3)})])
+                    "factor": number(factor, 3)})])
     return None
 
 
-def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any], num_classes: int | None,
-                     lang: str) -> Finding | None:
+def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any],
+                     num_classes: int | None) -> Finding | None:
     if not num_classes or num_classes < 2:
         return None
     if metrics.get("test_accuracy") is not None:
@@ -213,12 +209,12 @@ def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any], num_classes: i
     numbers: dict[str, Any] = {"which": which, "accuracy": accuracy, "chance": chance,
                                "num_classes": num_classes}
     sentences = [("diagnosis.learned_nothing.message", {
-        "which": t(f"diagnosis.which.{which}", lang), "accuracy": format_percent(accuracy, lang, 2),
-        "chance": format_percent(chance, lang, 2), "num_classes": num_classes})]
+        "which": term(f"diagnosis.which.{which}"), "accuracy": percent(accuracy, 2),
+        "chance": percent(chance, 2), "num_classes": num_classes})]
     if majority is not None and majority > chance + 0.005:
         numbers["majority_share"] = majority
         sentences.append(("diagnosis.learned_nothing.majority",
-                          {"majority": format_percent(majority, lang, 2)}))
+                          {"majority": percent(majority, 2)}))
     matrix = np.asarray(metrics.get("confusion_matrix") or [], dtype=float)
     if matrix.ndim == 2 and matrix.size:
         predicted = int((matrix.sum(axis=0) > 0).sum())
@@ -227,10 +223,10 @@ def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any], num_classes: i
             sentences.append(("diagnosis.learned_nothing.one_class",
                               {"predicted": predicted, "num_classes": num_classes}))
     sentences.append(("diagnosis.learned_nothing.symmetry", {}))
-    return make_finding("learned_nothing", "problem", lang, numbers, sentences)
+    return make_finding("learned_nothing", "problem", numbers, sentences)
 
 
-def _overfitting(curves: _Curves, lang: str) -> Finding | None:
+def _overfitting(curves: _Curves) -> Finding | None:
     numbers: dict[str, Any] = {}
     sentences: list[tuple[str, dict[str, Any]]] = []
     train, validation = curves.last("accuracy"), curves.last("val_accuracy")
@@ -242,8 +238,8 @@ def _overfitting(curves: _Curves, lang: str) -> Finding | None:
             numbers["gap_at_best_epoch"] = float(curves["accuracy"][best]
                                                  - curves["val_accuracy"][best])
         sentences.append(("diagnosis.overfitting.gap", {
-            "train": format_percent(train, lang), "validation": format_percent(validation, lang),
-            "gap": format_points(gap, lang)}))
+            "train": percent(train), "validation": percent(validation),
+            "gap": points(gap)}))
     validation_loss, train_loss = curves["val_loss"], curves["loss"]
     if curves.has("val_loss") and curves.has("loss"):
         best = int(np.nanargmin(validation_loss))
@@ -257,18 +253,18 @@ def _overfitting(curves: _Curves, lang: str) -> Finding | None:
                            val_loss_rise=float(rise))
             sentences.append(("diagnosis.overfitting.loss_rise", {
                 "epoch": curves.epoch(best),
-                "best_loss": format_number(validation_loss[best], lang),
-                "final_loss": format_number(final, lang), "rise": format_percent(rise, lang, 0),
-                "train_then": format_number(train_loss[best], lang),
-                "train_final": format_number(curves.last("loss"), lang)}))
+                "best_loss": number(validation_loss[best]),
+                "final_loss": number(final), "rise": percent(rise, 0),
+                "train_then": number(train_loss[best]),
+                "train_final": number(curves.last("loss"))}))
     if not sentences:
         return None
     severity: Severity = "problem" if numbers.get("gap", 0.0) >= OVERFITTING_GAP_PROBLEM \
         else "warning"
-    return make_finding("overfitting", severity, lang, numbers, sentences)
+    return make_finding("overfitting", severity, numbers, sentences)
 
 
-def _underfitting(curves: _Curves, lang: str) -> Finding | None:
+def _underfitting(curves: _Curves) -> Finding | None:
     train, validation = curves.last("accuracy"), curves.last("val_accuracy")
     if not (math.isfinite(train) and math.isfinite(validation)):
         return None
@@ -278,19 +274,19 @@ def _underfitting(curves: _Curves, lang: str) -> Finding | None:
     numbers: dict[str, Any] = {"train_accuracy": train, "val_accuracy": validation,
                                "threshold": UNDERFITTING_ACCURACY}
     sentences = [("diagnosis.underfitting.message", {
-        "train": format_percent(train, lang), "validation": format_percent(validation, lang),
-        "threshold": format_percent(UNDERFITTING_ACCURACY, lang, 0)})]
+        "train": percent(train), "validation": percent(validation),
+        "threshold": percent(UNDERFITTING_ACCURACY, 0)})]
     losses = curves["loss"][np.isfinite(curves["loss"])]
     if len(losses) > TREND_EPOCHS and losses[-1 - TREND_EPOCHS] > 0:
         change = losses[-1] / losses[-1 - TREND_EPOCHS] - 1
         numbers["train_loss_change"] = float(change)
         key = ("still_falling" if change <= -STILL_FALLING_PER_EPOCH * TREND_EPOCHS else "flat")
         sentences.append((f"diagnosis.underfitting.{key}", {
-            "change": _signed_percent(change, lang), "epochs": TREND_EPOCHS}))
-    return make_finding("underfitting", "warning", lang, numbers, sentences)
+            "change": Localized("signed_percent", change, 0), "epochs": TREND_EPOCHS}))
+    return make_finding("underfitting", "warning", numbers, sentences)
 
 
-def _high_learning_rate(curves: _Curves, lang: str) -> Finding | None:
+def _high_learning_rate(curves: _Curves) -> Finding | None:
     values = curves["val_loss"][np.isfinite(curves["val_loss"])]
     if len(values) < NOISY_MIN_EPOCHS:
         return None
@@ -309,16 +305,16 @@ def _high_learning_rate(curves: _Curves, lang: str) -> Finding | None:
                                "mean_relative_step": mean_step}
     sentences = [("diagnosis.high_learning_rate.message", {
         "reversals": reversals, "epochs": len(values),
-        "step": format_percent(mean_step, lang, 0)})]
+        "step": percent(mean_step, 0)})]
     learning_rate = curves.last("lr")
     if math.isfinite(learning_rate):
         numbers["learning_rate"] = learning_rate
         sentences.append(("diagnosis.high_learning_rate.current",
-                          {"learning_rate": format_number(learning_rate, lang, 3)}))
-    return make_finding("high_learning_rate", "warning", lang, numbers, sentences)
+                          {"learning_rate": number(learning_rate, 3)}))
+    return make_finding("high_learning_rate", "warning", numbers, sentences)
 
 
-def _plateau(curves: _Curves, lang: str) -> Finding | None:
+def _plateau(curves: _Curves) -> Finding | None:
     use_accuracy = curves.has("val_accuracy")
     values = curves["val_accuracy"] if use_accuracy else -curves["val_loss"]
     finite = np.flatnonzero(np.isfinite(values))
@@ -336,7 +332,7 @@ def _plateau(curves: _Curves, lang: str) -> Finding | None:
     metric = "accuracy" if use_accuracy else "loss"
 
     def shown(value: float) -> str:
-        return format_percent(value, lang) if use_accuracy else format_number(-value, lang)
+        return percent(value) if use_accuracy else number(-value)
 
     best_index = int(finite[np.argmax(values[finite])])
     sign = 1.0 if use_accuracy else -1.0
@@ -345,28 +341,23 @@ def _plateau(curves: _Curves, lang: str) -> Finding | None:
                "since_value": float(sign * best_value),
                "best": float(sign * values[best_index]), "best_epoch": curves.epoch(best_index),
                "min_delta": PLATEAU_MIN_DELTA}
-    min_delta = (t("diagnosis.points", lang, value=format_points(PLATEAU_MIN_DELTA, lang))
-                 if use_accuracy else format_percent(PLATEAU_MIN_DELTA, lang))
-    return make_finding("plateau", "info", lang, numbers, [("diagnosis.plateau.message", {
-        "metric": t(f"diagnosis.metric.{metric}", lang), "min_delta": min_delta,
+    min_delta = (Message("diagnosis.points", {"value": points(PLATEAU_MIN_DELTA)})
+                 if use_accuracy else percent(PLATEAU_MIN_DELTA))
+    return make_finding("plateau", "info", numbers, [("diagnosis.plateau.message", {
+        "metric": term(f"diagnosis.metric.{metric}"), "min_delta": min_delta,
         "since_epoch": numbers["since_epoch"], "since": shown(best_value),
         "best": shown(values[best_index]), "best_epoch": numbers["best_epoch"],
         "epochs": waited})],
         patience=SUGGESTED_PATIENCE, epochs=max(0, waited - SUGGESTED_PATIENCE))
 
 
-def _validation_above_train(curves: _Curves, lang: str) -> Finding | None:
+def _validation_above_train(curves: _Curves) -> Finding | None:
     train, validation = curves.last("accuracy"), curves.last("val_accuracy")
     gap = validation - train
     if not math.isfinite(gap) or gap < VALIDATION_ABOVE_TRAIN_GAP:
         return None
     numbers = {"train_accuracy": train, "val_accuracy": validation, "gap": gap}
-    return make_finding("validation_above_train", "info", lang, numbers, [(
+    return make_finding("validation_above_train", "info", numbers, [(
         "diagnosis.validation_above_train.message", {
-            "train": format_percent(train, lang), "validation": format_percent(validation, lang),
-            "gap": format_points(gap, lang)})])
-
-
-def _signed_percent(value: float, lang: str) -> str:
-    text = format_percent(abs(value), lang, 0)
-    return ("−" if value < 0 else "+") + text
+            "train": percent(train), "validation": percent(validation),
+            "gap": points(gap)})])

@@ -5,14 +5,21 @@ Every language must hold exactly the same keys with the same placeholders (a tes
 Numbers are formatted per language: Vietnamese writes a decimal comma ("96,0%").
 To add a language: add `xx.py` with the same keys and list it in `LANGUAGES`.
 
+Code that decides *what* to say before it knows the reader's language (the diagnosis rules)
+builds a `Message` (a key and its values) and passes numbers as `Localized` values (`percent`,
+`points`, `number`, `count`, `term`); they are formatted when the message is rendered.
+
 Example:
     t("section.diagnosis", "vi")                      # "Chẩn đoán"
     t("diagnosis.plateau.knob", "en", patience=3, epochs=6)
+    Message("diagnosis.healthy.test", {"test": percent(0.96)}).render("vi")  # "... 96,0% ..."
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from visionlab.errors import ConfigError
@@ -45,7 +52,86 @@ def t(key: str, lang: str = "en", **fmt: Any) -> str:
         KeyError: `key` is not a known message (a bug in visionlab).
     """
     template = MESSAGES[check_language(lang)][key]
-    return template.format(**fmt) if fmt else template
+    if not fmt:
+        return template
+    return template.format(**{name: _rendered(value, lang) for name, value in fmt.items()})
+
+
+def _rendered(value: Any, lang: str) -> Any:
+    return value.render(lang) if isinstance(value, (Localized, Message)) else value
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A value whose text depends on the language: a number, a percentage, a term (a key).
+
+    Build one with `percent`, `points`, `number`, `count` or `term`; `t()` renders it.
+    """
+
+    kind: str
+    value: Any
+    digits: int | None = None
+
+    def render(self, lang: str = "en") -> str:
+        """Return the value's text in `lang`."""
+        if self.kind == "term":
+            return t(self.value, lang)
+        if self.kind == "join":
+            separator, items = self.value
+            return separator.join(str(_rendered(item, lang)) for item in items)
+        if self.kind == "signed_percent":
+            return ("−" if self.value < 0 else "+") + format_percent(abs(self.value), lang,
+                                                                     self.digits or 0)
+        formatter = _FORMATTERS[self.kind]
+        if self.digits is None:
+            return formatter(self.value, lang)
+        return formatter(self.value, lang, self.digits)
+
+
+def percent(value: float | None, digits: int = 1) -> Localized:
+    """A fraction shown as a percentage (`format_percent`) once the language is known."""
+    return Localized("percent", value, digits)
+
+
+def points(value: float, digits: int = 1) -> Localized:
+    """A difference of fractions in percentage points (`format_points`)."""
+    return Localized("points", value, digits)
+
+
+def number(value: float | None, digits: int = 4) -> Localized:
+    """A float with `digits` significant digits (`format_number`)."""
+    return Localized("number", value, digits)
+
+
+def count(value: int | None) -> Localized:
+    """An integer with thousands separators (`format_count`)."""
+    return Localized("count", value)
+
+
+def term(key: str) -> Localized:
+    """A word or phrase of the catalog, looked up by `key` in the reader's language."""
+    return Localized("term", key)
+
+
+def joined(items: list[Any], separator: str = "; ") -> Localized:
+    """Several values or messages shown as one, each rendered in the reader's language."""
+    return Localized("join", (separator, tuple(items)))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalog key and its values, rendered in any language later.
+
+    Example:
+        Message("diagnosis.plateau.message", {"epochs": 4}).render("vi")
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = "en") -> str:
+        """Return the message's text in `lang`."""
+        return t(self.key, lang, **self.values)
 
 
 def format_number(value: float | None, lang: str = "en", digits: int = 4) -> str:
@@ -110,3 +196,7 @@ def decimal_mark(text: str, lang: str) -> str:
         decimal_mark("0.25", "vi")  # "0,25"
     """
     return text.replace(".", ",") if lang == "vi" else text
+
+
+_FORMATTERS = {"number": format_number, "decimal": format_decimal, "percent": format_percent,
+               "points": format_points, "count": format_count, "seconds": format_seconds}

@@ -13,7 +13,10 @@ curve.
 
 A schedule is one `ScheduleDefinition` in `SCHEDULES`: its epoch formula decorated with
 `@register_schedule(name, ...)`, which also states the parameters with their defaults and ranges
-and, where there is one, the per-step form. Adding a schedule means writing one such function.
+and, where there is one, the per-step form. Adding a schedule means writing one such function
+here; the definition type and the parameter checks are in
+`visionlab.training.schedule_definition`, the per-step one-cycle Keras schedule in
+`visionlab.training.one_cycle`.
 
 "constant_then_exponential" is the closed form of the Keras `LearningRateScheduler` example
 `lr if epoch < 10 else lr * exp(-0.1)`, which multiplies the rate once at epoch 10, twice at 11 …
@@ -27,88 +30,25 @@ import difflib
 import math
 import numbers
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Any
 
 import keras
 
 from visionlab.errors import ConfigError
+from visionlab.training.one_cycle import OneCycleSchedule
+from visionlab.training.schedule_definition import (
+    EpochFormula,
+    ParameterRange,
+    PerStepBuilder,
+    RunCheck,
+    ScheduleDefinition,
+    resolve_parameters,
+)
 
-# (epoch, base_lr, epochs, params) -> learning rate at the start of that epoch.
-EpochFormula = Callable[[int, float, int, Mapping[str, float]], float]
-# (base_lr, epochs, steps_per_epoch, params) -> a keras LearningRateSchedule.
-PerStepBuilder = Callable[[float, int, int, Mapping[str, float]], Any]
-# (base_lr, epochs, params) -> None; raises ConfigError when the run cannot use the parameters.
-RunCheck = Callable[[float, int, Mapping[str, float]], None]
-
-
-@dataclass(frozen=True)
-class ParameterRange:
-    """The values a schedule parameter accepts: `low` (and `high`), each end closed or open.
-
-    Example:
-        ParameterRange(0, 1, low_open=True)  # "in (0, 1]"
-        ParameterRange(1)                    # ">= 1"
-    """
-
-    low: float
-    high: float | None = None
-    low_open: bool = False
-    high_open: bool = False
-
-    def contains(self, value: float) -> bool:
-        """Return True when `value` lies in the range."""
-        above = value > self.low if self.low_open else value >= self.low
-        if self.high is None:
-            return above
-        return above and (value < self.high if self.high_open else value <= self.high)
-
-    def describe(self) -> str:
-        """The range in words for error messages: `"in (0, 1]"`, `">= 1"`, `"> 0"`."""
-        if self.high is None:
-            return f"{'>' if self.low_open else '>='} {self.low:g}"
-        return (f"in {'(' if self.low_open else '['}{self.low:g}, "
-                f"{self.high:g}{')' if self.high_open else ']'}")
-
-
-@dataclass(frozen=True)
-class ScheduleDefinition:
-    """Everything about one named schedule.
-
-    Attributes:
-        name: the name `get_schedule` accepts, e.g. `"exponential"`.
-        description: the per-epoch formula in words, listed in this module's docstring.
-        epoch_formula: `formula(epoch, base_lr, epochs, params) -> lr`, a closed form of the
-            0-based epoch.
-        defaults: every accepted parameter and its default.
-        integer_parameters: parameters that are whole numbers of epochs >= 0.
-        ranges: the `ParameterRange` a parameter must lie in, checked in this order.
-        per_step_builder: `builder(base_lr, epochs, steps_per_epoch, params)` returning the
-            per-step Keras schedule, or None when the schedule is per-epoch only.
-        run_check: `check(base_lr, epochs, params)` for constraints that involve the run
-            (cosine's warm-up must be shorter than the run), or None.
-    """
-
-    name: str
-    description: str
-    epoch_formula: EpochFormula
-    defaults: Mapping[str, float] = field(default_factory=dict)
-    integer_parameters: frozenset[str] = frozenset()
-    ranges: Mapping[str, ParameterRange] = field(default_factory=dict)
-    per_step_builder: PerStepBuilder | None = None
-    run_check: RunCheck | None = None
-
-    def __post_init__(self) -> None:
-        undeclared = (set(self.integer_parameters) | set(self.ranges)) - set(self.defaults)
-        if undeclared:
-            raise ValueError(f"Schedule {self.name!r} constrains parameter(s) "
-                             f"{', '.join(sorted(undeclared))} that have no default; add them "
-                             f"to its defaults.")
-        # Read-only, so no caller can change a schedule's defaults for everyone.
-        object.__setattr__(self, "defaults", MappingProxyType(dict(self.defaults)))
-        object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
-        object.__setattr__(self, "integer_parameters", frozenset(self.integer_parameters))
+__all__ = ["SCHEDULES", "EpochSchedule", "OneCycleSchedule", "ParameterRange",
+           "ScheduleDefinition", "describe_schedule", "get_schedule", "learning_rate_and_callbacks",
+           "learning_rate_plan", "list_schedules", "register_schedule", "register_serializables"]
 
 
 SCHEDULES: dict[str, ScheduleDefinition] = {}
@@ -156,43 +96,11 @@ def list_schedules() -> list[str]:
     return sorted(SCHEDULES)
 
 
-@keras.saving.register_keras_serializable(package="visionlab")
-class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """Per-step one-cycle schedule (Smith; fastai's `fit_one_cycle`), cosine in both phases.
-
-    Args:
-        max_lr: peak learning rate.
-        total_steps: optimizer steps in the whole run (epochs * steps_per_epoch).
-        pct_start: fraction of the steps spent warming up. Defaults to 0.25.
-        div_factor: the run starts at `max_lr / div_factor`. Defaults to 25.
-        final_div: the run ends at `max_lr / final_div`. Defaults to 1e4.
-    """
-
-    def __init__(self, max_lr, total_steps, pct_start=0.25, div_factor=25.0,
-                 final_div=1e4, name="OneCycle"):
-        super().__init__()
-        self.max_lr = float(max_lr)
-        self.total_steps = int(total_steps)
-        self.pct_start = float(pct_start)
-        self.div_factor = float(div_factor)
-        self.final_div = float(final_div)
-        self.name = name
-
-    def __call__(self, step):
-        step = keras.ops.cast(step, "float32")
-        warmup_steps = max(1.0, self.pct_start * self.total_steps)
-        low, final = self.max_lr / self.div_factor, self.max_lr / self.final_div
-        rising = keras.ops.minimum(step / warmup_steps, 1.0)
-        falling = keras.ops.clip((step - warmup_steps)
-                                 / max(1.0, self.total_steps - warmup_steps), 0.0, 1.0)
-        warm = low + (self.max_lr - low) * 0.5 * (1.0 - keras.ops.cos(math.pi * rising))
-        anneal = final + (self.max_lr - final) * 0.5 * (1.0 + keras.ops.cos(math.pi * falling))
-        return keras.ops.where(step < warmup_steps, warm, anneal)
-
-    def get_config(self):
-        return {"max_lr": self.max_lr, "total_steps": self.total_steps,
-                "pct_start": self.pct_start, "div_factor": self.div_factor,
-                "final_div": self.final_div, "name": self.name}
+def _unknown_name_error(name: str) -> ConfigError:
+    close = difflib.get_close_matches(name, list(SCHEDULES), n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return ConfigError(f"Unknown learning-rate schedule '{name}'.{hint} "
+                       f"Valid schedules: {', '.join(list_schedules())}.")
 
 
 def register_serializables() -> type:
@@ -355,45 +263,6 @@ class EpochSchedule:
         return {"name": self.name, **dict(self.params)}
 
 
-def _resolve_parameters(definition: ScheduleDefinition,
-                        overrides: Mapping[str, Any]) -> dict[str, float]:
-    name, defaults = definition.name, definition.defaults
-    unknown = sorted(set(overrides) - set(defaults))
-    if unknown:
-        accepted = ", ".join(sorted(defaults)) or "none"
-        raise ConfigError(
-            f"Learning-rate schedule '{name}' does not accept parameter(s) {', '.join(unknown)}; "
-            f"its accepted parameters are: {accepted}. Remove or rename the parameter.")
-    params = dict(defaults)
-    for key, value in overrides.items():
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not math.isfinite(value)):
-            raise ConfigError(f"Parameter '{key}' of learning-rate schedule '{name}' must be a "
-                              f"finite number, got {value!r}.")
-        is_integer = key in definition.integer_parameters
-        if is_integer and (value != int(value) or value < 0):
-            raise ConfigError(f"Parameter '{key}' of learning-rate schedule '{name}' must be a "
-                              f"whole number of epochs >= 0, got {value!r}.")
-        params[key] = int(value) if is_integer else float(value)
-    _check_ranges(definition, params)
-    return params
-
-
-def _check_ranges(definition: ScheduleDefinition, params: Mapping[str, float]) -> None:
-    problems = [f"{key} must be {allowed.describe()}, got {params[key]}"
-                for key, allowed in definition.ranges.items() if not allowed.contains(params[key])]
-    if problems:
-        raise ConfigError(f"Invalid parameter for learning-rate schedule '{definition.name}': "
-                          + "; ".join(problems) + ".")
-
-
-def _unknown_name_error(name: str) -> ConfigError:
-    close = difflib.get_close_matches(name, list(SCHEDULES), n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    return ConfigError(f"Unknown learning-rate schedule '{name}'.{hint} "
-                       f"Valid schedules: {', '.join(list_schedules())}.")
-
-
 def get_schedule(identifier: Any = None, *, base_lr: float, epochs: int,
                  steps_per_epoch: int | None = None, per_step: bool = True) -> Any:
     """Return a learning-rate schedule from a name, a config dict or an instance.
@@ -430,7 +299,7 @@ def get_schedule(identifier: Any = None, *, base_lr: float, epochs: int,
     if name not in SCHEDULES:
         raise _unknown_name_error(name)
     definition = SCHEDULES[name]
-    params = _resolve_parameters(definition, overrides)
+    params = resolve_parameters(definition, overrides)
     _check_run_length(definition, base_lr, epochs, params)
     if per_step and definition.per_step_builder is not None:
         if not steps_per_epoch or steps_per_epoch < 1:
