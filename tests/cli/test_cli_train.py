@@ -109,3 +109,38 @@ def test_weights_option_reaches_the_backbone_and_names_a_missing_file(tmp_path: 
     assert result.exit_code == 2, result.output
     assert str(missing) in result.output.replace("\n", "")
     assert "Traceback" not in result.output
+
+
+def test_evaluate_on_a_plain_folder_of_class_folders(trained: Path, tmp_path: Path):
+    # A folder without train/ or test/ parts: every image is evaluated (it used to be refused).
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    folder = tmp_path / "digits-folder"
+    chosen = [index for label in range(10)
+              for index in np.flatnonzero(digits.target == label)[-4:]]
+    for index in chosen:
+        target = folder / str(digits.target[index])
+        target.mkdir(parents=True, exist_ok=True)
+        pixels = (digits.images[index] * 255 / 16).round().astype(np.uint8)
+        Image.fromarray(pixels).save(target / f"{index}.png")
+    result = _invoke("evaluate", str(trained), "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((trained / "evaluations" / "digits_folder.json").read_text())
+    supports = [entry["support"] for entry in metrics["per_class"].values()]
+    assert sum(supports) == len(chosen) == 40
+    predictions = _invoke("predict", str(trained), str(folder), "--json", "--top-k", "1")
+    payload = json.loads(predictions.stdout)
+    right = sum(Path(item["path"]).parent.name == item["predicted"] for item in payload)
+    assert metrics["test_accuracy"] == pytest.approx(right / len(chosen))
+
+
+def test_resume_refuses_options_it_would_ignore(trained: Path):
+    before = sorted(path.name for path in trained.parent.iterdir())
+    result = runner.invoke(app, ["train", "--resume", str(trained), "--set", "train.epochs=5",
+                                 "--name", "other", "--repeat", "2"])
+    assert result.exit_code == 2
+    assert "--set, --name, --repeat" in result.output and str(trained) in result.output
+    result = runner.invoke(app, ["train", "mnist-codelab-cnn", "--resume", str(trained)])
+    assert result.exit_code == 2 and "cannot take CONFIG" in result.output
+    assert sorted(path.name for path in trained.parent.iterdir()) == before

@@ -100,7 +100,7 @@ def _load_other_data(run: Run, data: str, data_path: str | None) -> Split:
     dataset = loading.load_dataset(data, data_path=data_path, image_size=(height, width),
                                    color_mode=color_mode_for_channels(channels),
                                    resize_mode=run.config.data.resize_mode, test_fraction=0.0,
-                                   progress=False)
+                                   validation_fraction=0.0, require_test=False, progress=False)
     if dataset.class_names != run.class_names:
         raise DataError(
             f"'{data}' has classes {dataset.class_names} but the run was trained on "

@@ -62,6 +62,9 @@ def train(
         error_console.print("[red]error:[/] give a config file or recipe name, or --resume RUN. "
                             "See `visionlab recipes`.")
         raise typer.Exit(2)
+    if resume is not None:
+        _refuse_options_with_resume(resume, config=config, set=set_, name=name, repeat=repeat,
+                                    weights=weights, runs_dir=runs_dir)
     try:
         with user_errors():
             if resume is not None:
@@ -75,6 +78,22 @@ def train(
         raise typer.Exit(130) from None
     for run in finished:
         _print_finished(run)
+
+
+def _refuse_options_with_resume(resume: Path, **given) -> None:
+    """A resumed run keeps its own config, name, folder and seed: refuse options it would ignore."""
+    flags = {"config": "CONFIG", "set": "--set", "name": "--name", "repeat": "--repeat",
+             "weights": "--weights", "runs_dir": "--runs-dir"}
+    defaults = {"repeat": 1, "set": []}
+    ignored = [flags[key] for key, value in given.items()
+               if value is not None and value != defaults.get(key)]
+    if ignored:
+        error_console.print(
+            f"[red]error:[/] --resume continues '{resume}' with the config it was started with; "
+            f"it cannot take {', '.join(ignored)}. Drop {'them' if len(ignored) > 1 else 'it'} "
+            "to resume as it was, or start a new run without --resume (e.g. `visionlab train "
+            f"{resume}/config.toml --set ...`).", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _print_finished(run) -> None:

@@ -174,6 +174,7 @@ def load_image_folder(
     cache_dir: str | os.PathLike[str] | None | bool = None,
     workers: int | None = None,
     progress: bool = True,
+    require_test: bool = True,
 ) -> ImageDataset:
     """Decode an image folder into train / test (and validation) uint8 splits.
 
@@ -195,6 +196,10 @@ def load_image_folder(
             Defaults to None.
         workers: decoding threads. Defaults to the number of usable CPU cores.
         progress: show a Rich progress bar while decoding. Defaults to True.
+        require_test: refuse a folder that would leave no test split (training needs one).
+            False accepts `test_fraction=0` on a folder without test/: everything stays in
+            the folder's own splits (evaluating a run on a plain folder of class folders).
+            Defaults to True.
 
     Returns:
         An ImageDataset whose splits hold read-only memory maps (or arrays when not cached).
@@ -208,7 +213,7 @@ def load_image_folder(
     validation_fraction = check_fraction("validation_fraction", validation_fraction)
     test_fraction = check_fraction("test_fraction", test_fraction)
     listing = scan_image_folder(path)
-    _check_held_out(listing, validation_fraction, test_fraction)
+    _check_held_out(listing, validation_fraction, test_fraction, require_test)
     labels = np.array([listed.label for listed in listing.files], dtype=np.int64)
     split_indices, carved = _assign_splits(listing, labels, validation_fraction, test_fraction,
                                            seed)
@@ -244,10 +249,10 @@ def load_image_folder(
 
 
 def _check_held_out(listing: FolderListing, validation_fraction: float,
-                    test_fraction: float) -> None:
+                    test_fraction: float, require_test: bool = True) -> None:
     """Raise ConfigError when the fractions leave no test split or nothing to train on."""
     if listing.layout == "class folders":
-        if test_fraction == 0.0:
+        if test_fraction == 0.0 and require_test:
             raise ConfigError(
                 f"Image folder '{listing.root}' has no test/ folder; set test_fraction > 0 "
                 "(e.g. 0.2) to hold out a test split, or arrange it as train/ and test/."
@@ -257,7 +262,7 @@ def _check_held_out(listing: FolderListing, validation_fraction: float,
                 f"validation_fraction ({validation_fraction}) + test_fraction ({test_fraction})"
                 " must be below 1 so some images are left to train on."
             )
-    elif "test" not in listing.split_folders and test_fraction == 0.0:
+    elif "test" not in listing.split_folders and test_fraction == 0.0 and require_test:
         raise ConfigError(
             f"Image folder '{listing.root}' has train/ but no test/ folder; add test/<class>/ "
             "folders or set test_fraction > 0 to hold out part of train."
@@ -317,13 +322,14 @@ def _assign_splits(listing, labels, validation_fraction, test_fraction, seed):
 
     if listing.layout == "class folders":
         indices["train"] = indices[ALL]
-        carve("train", test_fraction, "test")
+        if test_fraction > 0:  # 0 only when no test split is required (evaluating a folder)
+            carve("train", test_fraction, "test")
         if validation_fraction > 0:
             # validation_fraction is a share of all images; train now holds 1 - test_fraction.
             carve("train", validation_fraction / (1.0 - test_fraction), "validation")
             carved["validation"] = validation_fraction
     else:
-        if "test" not in listing.split_folders:
+        if "test" not in listing.split_folders and test_fraction > 0:
             carve("train", test_fraction, "test")
         if "validation" not in listing.split_folders and validation_fraction > 0:
             carve("train", validation_fraction, "validation")

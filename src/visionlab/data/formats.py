@@ -76,6 +76,7 @@ class LoadOptions:
     download: bool = True
     workers: int | None = None
     progress: bool = True
+    require_test: bool = True
 
 
 class DatasetFormat(abc.ABC):
@@ -262,7 +263,7 @@ class ImageFolder(PathFormat):
             path, resize_mode=options.resize_mode,
             validation_fraction=options.validation_fraction,
             test_fraction=options.test_fraction, seed=options.seed, strict=options.strict,
-            progress=options.progress,
+            progress=options.progress, require_test=options.require_test,
             **{name: value for name, value in optional.items() if value is not None},
         )
 

@@ -32,6 +32,7 @@ def load_dataset(
     download: bool = True,
     workers: int | None = None,
     progress: bool = True,
+    require_test: bool = True,
 ) -> ImageDataset:
     """Load a built-in dataset by name, or a dataset file or image folder by path, as uint8.
 
@@ -61,6 +62,8 @@ def load_dataset(
         download: download a missing built-in dataset. Defaults to True.
         workers: decoding threads for folders. Defaults to None (automatic).
         progress: show progress bars. Defaults to True.
+        require_test: refuse an image folder that would leave no test split. False (used to
+            evaluate on a plain folder of class folders) keeps every image. Defaults to True.
 
     Example:
         fashion = load_dataset("fashion_mnist")
@@ -74,7 +77,7 @@ def load_dataset(
         data_path=data_path, image_size=image_size, color_mode=color_mode,
         resize_mode=resize_mode, validation_fraction=validation_fraction,
         test_fraction=test_fraction, seed=seed, strict=strict, cache_dir=cache_dir,
-        download=download, workers=workers, progress=progress,
+        download=download, workers=workers, progress=progress, require_test=require_test,
     )
     dataset = dataset_format.load(spec, options)
     if resized_after_loading(spec) and (image_size is not None or color_mode is not None):
