@@ -11,8 +11,13 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("jax") is None,
-                                reason="JAX is not installed (make test installs it)")
+from needs import needs
+
+
+@pytest.fixture(autouse=True)
+def _jax_installed():
+    needs(importlib.util.find_spec("jax") is not None, "JAX", "pip install 'visionlab[jax]'")
+
 
 SCRIPT = textwrap.dedent("""
     import json, sys, keras

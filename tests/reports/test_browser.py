@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from needs import needs
 from visionlab.reports.html import SECTION_IDS, build_report
 
 pytestmark = pytest.mark.browser
@@ -57,8 +58,14 @@ window.addEventListener('load', function () {
 });
 </script>"""
 
-requires_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium is not installed (make test installs it)")
+
+
+@pytest.fixture
+def chromium_installed():
+    needs(CHROMIUM is not None, "headless Chromium", "install Debian's chromium (make test does)")
+
+
+requires_chromium = pytest.mark.usefixtures("chromium_installed")
 
 
 def run_chromium(arguments: list[str], profile: Path) -> subprocess.CompletedProcess:
