@@ -39,6 +39,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     tmp = Path(tmp_name)
     try:
         yield tmp
+        _fsync(tmp)  # the data is on disk before the rename makes it the file
         # mkstemp creates 0600 files; give the result the permissions a normal write would.
         os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, target)
@@ -46,6 +47,11 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError), open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _current_umask() -> int:

