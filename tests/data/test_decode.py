@@ -187,3 +187,16 @@ def test_grayscale_jpeg_is_decoded_straight_to_luma(tmp_path):
 
 def noise_image(height: int, width: int) -> np.ndarray:
     return np.random.default_rng(7).integers(0, 256, (height, width, 3), dtype=np.uint8)
+
+
+def test_a_bug_in_our_own_conversion_surfaces_instead_of_skipping_the_file(valid_images,
+                                                                           monkeypatch):
+    """Only Pillow's decoding errors mean a bad file; an error in visionlab's resize is a bug."""
+    def broken_resize(image, size, resize_mode):
+        raise ValueError("bug in resize_image")
+
+    monkeypatch.setattr(decode, "resize_image", broken_resize)
+    path = next(iter(valid_images.values()))
+    with pytest.raises(ValueError, match="bug in resize_image") as raised:
+        decode.decode_image(path, (16, 16))
+    assert not isinstance(raised.value, BadImageError)

@@ -185,23 +185,37 @@ def decode_image(
     """
     size = check_options(image_size, color_mode, resize_mode)
     stats.record_call()
+    image = _decoded(path, size, color_mode, resize_mode)
+    # visionlab's own conversion and resize: an exception here is a bug, never a bad file.
+    image = to_color_mode(image, color_mode)
+    if size is not None:
+        image = resize_image(image, size, resize_mode)
+    array = np.asarray(image, dtype=np.uint8)
+    if array.ndim == 2:
+        array = array[:, :, np.newaxis]
+    return np.ascontiguousarray(array)
+
+
+def _decoded(path: str | os.PathLike[str], size: tuple[int, int] | None, color_mode: str,
+             resize_mode: str) -> Image.Image:
+    """Read and fully decode the file with Pillow (EXIF rotation applied).
+
+    Only this stage can fail because of the file, so only its errors become `BadImageError`.
+    """
     try:
         # One read into memory: Pillow's parser then makes no read syscalls of its own.
         with open(path, "rb") as handle:
             data = handle.read()
         if not data:
             raise BadImageError(path, "empty file (0 bytes)")
-        with Image.open(io.BytesIO(data)) as image:
-            _check_pixel_limit(path, image)
-            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
-            _draft_jpeg(image, size, color_mode, resize_mode, orientation)
-            image.load()
-            if orientation != 1:
-                image = ImageOps.exif_transpose(image)
-            image = to_color_mode(image, color_mode)
-            if size is not None:
-                image = resize_image(image, size, resize_mode)
-            array = np.asarray(image, dtype=np.uint8)
+        image = Image.open(io.BytesIO(data))
+        _check_pixel_limit(path, image)
+        orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+        _draft_jpeg(image, size, color_mode, resize_mode, orientation)
+        image.load()
+        if orientation != 1:
+            image = ImageOps.exif_transpose(image)
+        return image
     except BadImageError:
         raise
     except PermissionError:
@@ -215,13 +229,10 @@ def decode_image(
                                   "corrupt header)") from None
     except MemoryError:
         raise
-    except Exception as error:
+    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, ...
         message = str(error) or type(error).__name__
         kind = "truncated image" if "truncated" in message.lower() else "corrupt image data"
         raise BadImageError(path, f"{kind}: {message}") from None
-    if array.ndim == 2:
-        array = array[:, :, np.newaxis]
-    return np.ascontiguousarray(array)
 
 
 def _check_pixel_limit(path: str | os.PathLike[str], image: Image.Image) -> None:
