@@ -6,17 +6,21 @@ library function and prints the result. No training or data logic lives here.
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from visionlab import __version__
 from visionlab.cli import (
     data_commands,
     explore_commands,
+    export_commands,
     inspect_commands,
     model_commands,
     report_commands,
     train_commands,
 )
+from visionlab.cli.errors import DEBUG_ENV
 
 app = typer.Typer(
     name="visionlab",
@@ -28,7 +32,7 @@ app = typer.Typer(
 
 # Each command module adds its commands with `register(app)`.
 _COMMAND_MODULES = (data_commands, explore_commands, model_commands, train_commands,
-                    report_commands, inspect_commands)
+                    report_commands, inspect_commands, export_commands)
 
 
 def _register_all() -> None:
@@ -39,7 +43,11 @@ def _register_all() -> None:
 @app.callback()
 def _main(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug",
+                               help="Show the full traceback of an error instead of one line."),
 ) -> None:
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
     if version:
         typer.echo(__version__)
         raise typer.Exit()

@@ -6,7 +6,9 @@ prediction on a run are wired in `visionlab.api`, whose `Run` adds them to this 
 
 from __future__ import annotations
 
+import csv
 import os
+import zipfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -61,7 +63,12 @@ class Run:
     @cached_property
     def info(self) -> dict[str, Any]:
         """The contents of run.json (status, environment, dataset summary, model, timings)."""
-        return _io.read_json(self.path / INFO_FILE)
+        info = self._json(INFO_FILE, "It is rewritten only by training; restore it from a "
+                                     "backup, or train the run again.")
+        if not isinstance(info, dict):
+            raise RunError(f"{self.path / INFO_FILE} does not hold a JSON object; restore it "
+                           "from a backup, or train the run again.")
+        return info
 
     @property
     def status(self) -> str:
@@ -74,7 +81,11 @@ class Run:
     @cached_property
     def config(self) -> ExperimentConfig:
         """The resolved `ExperimentConfig` this run was trained with."""
-        return load_config(self.path / CONFIG_FILE)
+        try:
+            return load_config(self.path / CONFIG_FILE)
+        except FileNotFoundError:
+            raise RunError(f"Run '{self.path}' has no {CONFIG_FILE}; restore it from a "
+                           "backup.") from None
 
     @cached_property
     def history(self) -> list[dict[str, Any]]:
@@ -82,17 +93,46 @@ class Run:
         path = self.path / HISTORY_FILE
         if not path.is_file():
             return []
-        return parse_history_csv(path.read_text(encoding="utf-8"))
+        try:
+            rows = parse_history_csv(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise RunError(f"{path} cannot be read ({error}).") from None
+        if rows and not all(isinstance(row.get("epoch"), int) for row in rows):
+            raise RunError(
+                f"{path} is not a visionlab history: every row needs a whole-number 'epoch' "
+                "column. Restore it, or delete it to read the run without its curves."
+            )
+        return rows
 
     @cached_property
     def metrics(self) -> dict[str, Any]:
         """Test metrics (metrics.json); empty when the run has not been evaluated."""
         path = self.path / METRICS_FILE
-        return _io.read_json(path) if path.is_file() else {}
+        if not path.is_file():
+            return {}
+        return self._json(METRICS_FILE, f"Recompute it with `visionlab evaluate {self.path}`.")
 
     @cached_property
     def class_names(self) -> list[str]:
-        return list(_io.read_json(self.path / CLASS_NAMES_FILE))
+        names = self._json(CLASS_NAMES_FILE, "Restore it from a backup (it lists the class "
+                                             "folder names in training order).")
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise RunError(f"{self.path / CLASS_NAMES_FILE} must hold a JSON list of class "
+                           "names; restore it from a backup.")
+        return names
+
+    def _json(self, name: str, fix: str) -> Any:
+        """Read JSON file `name` of the run; a missing or corrupt one is a RunError with `fix`."""
+        path = self.path / name
+        try:
+            return _io.read_json(path)
+        except FileNotFoundError:
+            raise RunError(f"Run '{self.path}' has no {name}. {fix}") from None
+        except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
+            raise RunError(f"{path} is corrupt (not valid JSON: {error}). {fix}") from None
+        except OSError as error:
+            raise RunError(f"{path} cannot be read ({error.strerror or error}). Check the "
+                           "file's permissions.") from None
 
     @cached_property
     def predictions(self) -> dict[str, np.ndarray] | None:
@@ -100,8 +140,12 @@ class Run:
         path = self.path / PREDICTIONS_FILE
         if not path.is_file():
             return None
-        with np.load(path) as data:
-            return {key: data[key] for key in data.files}
+        try:
+            with np.load(path) as data:
+                return {key: data[key] for key in data.files}
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+            raise RunError(f"{path} is corrupt ({error}). Rewrite it with `visionlab evaluate "
+                           f"{self.path}`.") from None
 
     @property
     def model_path(self) -> Path:
@@ -114,7 +158,14 @@ class Run:
                 f"Run '{self.path}' has no {MODEL_FILE} (status: {self.status}). "
                 f"Resume it with `visionlab train --resume {self.path}`."
             )
-        return load_keras_model(self.model_path)
+        try:
+            return load_keras_model(self.model_path)
+        except (ValueError, OSError, zipfile.BadZipFile, KeyError) as error:
+            raise RunError(
+                f"{self.model_path} is not a readable Keras model ({type(error).__name__}: "
+                f"{str(error)[:200]}). Restore it from a backup, or retrain the run; an "
+                f"unfinished run can continue with `visionlab train --resume {self.path}`."
+            ) from None
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""

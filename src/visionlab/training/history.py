@@ -32,7 +32,7 @@ def parse_history_csv(text: str) -> list[dict[str, Any]]:
                 row[key] = float(value) if value not in ("", None) else math.nan
             except ValueError:
                 row[key] = value
-        if "epoch" in row and not math.isnan(row["epoch"]):
+        if isinstance(row.get("epoch"), float) and row["epoch"].is_integer():
             row["epoch"] = int(row["epoch"])
         rows.append(row)
     return rows

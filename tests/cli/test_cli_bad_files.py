@@ -1,0 +1,120 @@
+"""Corrupt run files and a full disk: one clear message naming the file and the fix, no
+traceback, and no lost work (a full disk mid-training resumes once space is free)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from visionlab import api
+from visionlab.cli.main import app
+
+pytestmark = pytest.mark.xdist_group("training")
+runner = CliRunner()
+DIGITS = {
+    "name": "digits-bad-files",
+    "data": {"dataset": "digits", "validation_split": 0.2},
+    "model": {"name": "mlp", "units": [16]},
+    "train": {"epochs": 3, "batch_size": 64, "learning_rate": 0.01, "seed": 4},
+}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    return api.train(DIGITS, runs_dir=tmp_path_factory.mktemp("runs"), verbose=0,
+                     report=False).path
+
+
+def _copy(run: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(run, tmp_path / run.name))
+
+
+def _assert_clean_error(result, *fragments: str, code: int = 2) -> None:
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+@pytest.mark.parametrize(("name", "content", "command", "words"), [
+    ("run.json", "{not json", "report", "is corrupt (not valid JSON"),
+    ("class_names.json", "[1, 2", "evaluate", "is corrupt (not valid JSON"),
+    ("class_names.json", '{"a": 1}', "evaluate", "must hold a JSON list"),
+    ("history.csv", "epoch,loss\nfirst,0.5\n", "report", "whole-number 'epoch'"),
+    ("model.keras", "not a zip file", "evaluate", "is not a readable Keras model"),
+    ("predictions.npz", "garbage", "report", "is corrupt"),
+    ("config.toml", "[train\nepochs = ", "evaluate", "not valid TOML"),
+])
+def test_a_corrupt_run_file_is_one_message_naming_it(finished, tmp_path, name, content,
+                                                      command, words):
+    run = _copy(finished, tmp_path)
+    (run / name).write_text(content)
+    arguments = [command, str(run)] + (["--no-images"] if command == "report" else [])
+    result = runner.invoke(app, arguments)
+    _assert_clean_error(result, name, words)
+
+
+def test_a_missing_run_folder_is_one_message(tmp_path):
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "nope")])
+    _assert_clean_error(result, "does not exist", "visionlab runs")
+
+
+def test_debug_shows_the_traceback(finished, tmp_path, monkeypatch):
+    monkeypatch.setenv("VISIONLAB_DEBUG", "")  # --debug sets it; restored after the test
+    run = _copy(finished, tmp_path)
+    (run / "run.json").write_text("{")
+    result = runner.invoke(app, ["--debug", "report", str(run), "--no-images"])
+    assert result.exit_code != 0 and not isinstance(result.exception, SystemExit)
+
+
+def test_a_full_disk_during_a_checkpoint_names_the_path_and_resume_finishes(
+        finished, tmp_path, monkeypatch):
+    config = tmp_path / "digits.toml"
+    config.write_text(Path(finished, "config.toml").read_text())
+    original_save = keras.Model.save
+
+    def save(model, path, *args, **kwargs):
+        if ".epoch-0002.keras." in Path(path).name:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original_save(model, path, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "save", save)
+    result = runner.invoke(app, ["train", str(config), "--runs-dir", str(tmp_path / "runs"),
+                                 "--quiet", "--no-report"])
+    _assert_clean_error(result, "No space left on device", "epoch-0002.keras", "--resume",
+                        code=3)
+    (run,) = (tmp_path / "runs").iterdir()
+    state = json.loads((run / "checkpoint" / "state.json").read_text())
+    assert state["next_epoch"] == 1 and (run / "checkpoint" / state["model"]).is_file()
+    monkeypatch.setattr(keras.Model, "save", original_save)  # space is free again
+    result = runner.invoke(app, ["train", "--resume", str(run), "--quiet", "--no-report"])
+    assert result.exit_code == 0, result.output
+    resumed, straight = api.load_run(run), api.load_run(finished)
+    assert [row["loss"] for row in resumed.history] == [row["loss"] for row in straight.history]
+    for ours, theirs in zip(resumed.load_model().get_weights(),
+                            straight.load_model().get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_a_full_disk_while_writing_the_run_folder_is_one_message(tmp_path, monkeypatch):
+    from visionlab import _io
+
+    original = _io.write_bytes
+
+    def write_bytes(path, data):
+        if Path(path).name == "config.toml":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original(path, data)
+
+    monkeypatch.setattr(_io, "write_bytes", write_bytes)
+    result = runner.invoke(app, ["train", "mnist-codelab-dense", "--set", "data.dataset=digits",
+                                 "--set", "data.image_size=[8, 8]", "--set", "train.epochs=1",
+                                 "--runs-dir", str(tmp_path / "runs"), "--quiet"])
+    _assert_clean_error(result, "No space left on device", "config.toml", code=3)
