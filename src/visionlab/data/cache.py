@@ -15,8 +15,11 @@ entry, and the entry it replaces for the same source folder is deleted. An entry
     rows-<hash>.npy  a split that is not one contiguous range of rows (a different seed, or a
                   split holding bad files), gathered once from images.npy.
 
-Every file is written under a temporary name and renamed (`visionlab._io.atomic_path`), and
-loads return read-only memory maps, so datasets larger than RAM stream from disk.
+A new entry is built whole in a hidden temporary folder beside it and published with one
+rename, so a reader never sees a half-written entry and two processes decoding the same folder
+at once never mix their files: the first to publish wins, the other uses its entry. An entry
+that fails to load (a truncated or hand-edited file) is rebuilt by itself. Loads return
+read-only memory maps, so datasets larger than RAM stream from disk.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,27 +132,58 @@ def load_or_build(
     cached = _load_entry(folder, key, shape)
     if cached is not None:
         return cached
+    building = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{key}.building-", dir=root))
         order = np.asarray(order, dtype=np.int64)
-        with _new_array(folder / "images.npy", np.uint8, shape) as images, \
-                _new_array(folder / "digests.npy", np.uint8, (shape[0], DIGEST_SIZE)) as digests:
+        with _new_array(building / "images.npy", np.uint8, shape) as images, \
+                _new_array(building / "digests.npy", np.uint8, (shape[0], DIGEST_SIZE)) as digests:
             bad = fill(images, digests, order)
-        with _new_array(folder / "order.npy", np.int64, order.shape) as stored_order:
+        with _new_array(building / "order.npy", np.int64, order.shape) as stored_order:
             stored_order[0:] = order
-        write_json(folder / "meta.json", {**meta, "key": key, "cache_version": CACHE_VERSION,
-                                          "shape": list(shape),
-                                          "bad": {str(index): reason
-                                                  for index, reason in sorted(bad.items())}})
+        write_json(building / "meta.json", {**meta, "key": key, "cache_version": CACHE_VERSION,
+                                            "shape": list(shape),
+                                            "bad": {str(index): reason
+                                                    for index, reason in sorted(bad.items())}})
+        published = _publish(building, folder, key, shape)
     except OSError as error:
         raise DataError(
             f"Cannot write the decoded-image cache in '{folder}': {error}. Free disk space, "
             "pass cache_dir= a writable folder, or set VISIONLAB_CACHE."
         ) from error
+    finally:
+        if building is not None and building.exists():
+            shutil.rmtree(building, ignore_errors=True)
+    if published is not None:  # another process published the same entry first
+        return published
     _prune_stale(root, keep=key, source=meta.get("source"), options=meta.get("options"))
     images = np.load(folder / "images.npy", mmap_mode="r")
     digests = np.load(folder / "digests.npy", mmap_mode="r")
     return DecodedArrays(images, digests, order, bad, folder, cache_hit=False)
+
+
+def _publish(building: Path, folder: Path, key: str,
+             shape: tuple[int, ...]) -> DecodedArrays | None:
+    """Rename the finished `building` folder to `folder`, the entry's one publishing step.
+
+    Returns None when ours was published, or the entry another process published first.
+    A broken entry in the way (unreadable, from an older version) is moved aside and replaced.
+    """
+    for _ in range(3):
+        try:
+            os.rename(building, folder)
+            return None
+        except OSError:  # the entry exists: a concurrent build won, or a broken one is there
+            existing = _load_entry(folder, key, shape)
+            if existing is not None:
+                return existing
+            aside = folder.with_name(f".{folder.name}.broken-{os.getpid()}")
+            with contextlib.suppress(OSError):
+                os.rename(folder, aside)
+            shutil.rmtree(aside, ignore_errors=True)
+    os.rename(building, folder)  # raises with the real reason
+    return None
 
 
 def build_in_memory(
@@ -266,7 +301,8 @@ def _prune_stale(root: Path, keep: str, source: str | None, options: dict | None
     if source is None:
         return
     for entry in root.iterdir():
-        if entry.name == keep or not (entry / "meta.json").is_file():
+        if (entry.name == keep or entry.name.startswith(".")
+                or not (entry / "meta.json").is_file()):
             continue
         with contextlib.suppress(OSError, ValueError):
             meta = read_json(entry / "meta.json")
@@ -302,7 +338,7 @@ def list_entries(cache_dir: str | os.PathLike[str] | None = None) -> list[CacheE
         return []
     entries = []
     for folder in root.iterdir():
-        if not folder.is_dir():
+        if not folder.is_dir() or folder.name.startswith("."):  # entries being built
             continue
         size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
         meta: dict = {}
