@@ -118,3 +118,50 @@ def test_a_full_disk_while_writing_the_run_folder_is_one_message(tmp_path, monke
                                  "--set", "data.image_size=[8, 8]", "--set", "train.epochs=1",
                                  "--runs-dir", str(tmp_path / "runs"), "--quiet"])
     _assert_clean_error(result, "No space left on device", "config.toml", code=3)
+
+
+def test_a_full_disk_while_writing_the_report_keeps_the_completed_run(tmp_path, monkeypatch):
+    from visionlab import _io
+
+    original = _io.write_text
+
+    def write_text(path, text):
+        if Path(path).name == "report.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original(path, text)
+
+    monkeypatch.setattr(_io, "write_text", write_text)
+    with pytest.warns(RuntimeWarning, match="No space left on device"):
+        run = api.train({**DIGITS, "train": {**DIGITS["train"], "epochs": 1}},
+                        runs_dir=tmp_path, verbose=0, report=True)
+    assert run.status == "completed" and "No space left" in run.info["report_error"]
+    monkeypatch.setattr(_io, "write_text", original)
+    assert api.report(run.path, images=False).is_file()  # retried once space is free
+
+
+def test_a_full_disk_while_writing_the_decoded_cache_is_one_message(tmp_path, monkeypatch):
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    from visionlab.data import cache
+    from visionlab.data.folders import load_image_folder
+    from visionlab.errors import DataError
+
+    digits = load_digits()
+    for index in range(60):
+        folder = tmp_path / "digits" / str(digits.target[index])
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((digits.images[index] * 15).astype(np.uint8)).save(folder / f"{index}.png")
+    original = cache._new_array
+
+    def full_disk(path, dtype, shape):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(cache, "_new_array", full_disk)
+    options = {"image_size": (8, 8), "color_mode": "grayscale", "test_fraction": 0.5,
+               "cache_dir": tmp_path / "cache", "progress": False}
+    with pytest.raises(DataError, match="Cannot write the decoded-image cache.*No space left"):
+        load_image_folder(tmp_path / "digits", **options)
+    assert not any((tmp_path / "cache").iterdir())  # no half-built entry left behind
+    monkeypatch.setattr(cache, "_new_array", original)
+    assert load_image_folder(tmp_path / "digits", **options).info["cache_hit"] is False
