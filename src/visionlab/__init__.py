@@ -16,7 +16,10 @@ import importlib
 import os
 from typing import Any
 
-# Quiet TensorFlow's C++ start-up logging unless the user asked for it.
+from visionlab import _quiet
+
+# Quiet TensorFlow's C++ logging (and its import-time INFO lines) unless the user asked for it.
+_quiet.install(os.environ.get("TF_CPP_MIN_LOG_LEVEL"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
