@@ -33,12 +33,14 @@ $(VENV)/.stamp-base: pyproject.toml
 
 # Test set-up: dev tools, JAX (the backend smoke test), the weight converter (torch CPU 2.13.0)
 # with the real EfficientNet-Lite0 weights, data-only packages (foolbox's ImageNet JPEGs, the
-# PyTorch reference model for the port check) and Chromium for the report screenshots.
+# PyTorch reference model for the port check) and Chromium (+ its WebDriver, for the served page's
+# browser test) for the report screenshots.
 $(VENV)/.stamp-dev: $(VENV)/.stamp-base
-	@$(PIP) install -e '.[dev,jax,convert]'
+	@$(PIP) install -e '.[dev,jax,convert,export,serve]'
 	@$(PIP) install --no-deps foolbox==3.3.4 efficientnet-lite-pytorch==0.1.0
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	@touch $@
 
 # Debian ships the real Fashion-MNIST IDX files.

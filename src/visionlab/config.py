@@ -94,6 +94,8 @@ class TrainConfig(_Section):
     deterministic: bool = True
     jit_compile: bool | Literal["auto"] = "auto"
     shuffle: bool = True
+    # Recompute trainable BatchNormalization statistics exactly each epoch (training/precise_bn).
+    precise_bn: bool | Literal["auto"] = "auto"
 
 
 class AugmentConfig(_Section):

@@ -19,6 +19,8 @@ from PIL import Image
 import visionlab
 from visionlab import api
 from visionlab.api import Run, list_runs
+from visionlab.data.dataset import Split
+from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import TrainingError, TrainingInterrupted
 
 pytestmark = pytest.mark.xdist_group("training")
@@ -45,6 +47,15 @@ def _losses(run: Run) -> list[float]:
     return [value for row in run.history for value in (row["loss"], row["val_loss"])]
 
 
+def _split(run: Run, name: str) -> Split:
+    """The run's `name` split, prepared again from its config as `evaluate` does."""
+    return prepare_dataset(run.config.data, run.config.train.seed, progress=False).split(name)
+
+
+def _predict(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    return np.asarray(model.predict(np.asarray(images, dtype="float32"), verbose=0))
+
+
 def test_run_folder_describes_itself(digits_run: Run):
     files = {path.name for path in digits_run.path.iterdir()}
     assert {"config.toml", "run.json", "class_names.json", "history.csv", "metrics.json",
@@ -65,8 +76,18 @@ def test_history_has_every_epoch_with_lr_and_time(digits_run: Run):
     for row in history:
         assert row["lr"] == pytest.approx(0.01)
         assert row["seconds"] > 0
-        assert 0 <= row["val_accuracy"] <= 1
     assert history[-1]["loss"] < history[0]["loss"]
+    # Each val_accuracy counts right answers on the validation images, and is well above chance
+    # (1 in 10) from the first epoch on; the last one is the saved model's own accuracy there.
+    validation = _split(digits_run, "validation")
+    count = len(validation.labels)
+    assert count == digits_run.info["dataset"]["splits"]["validation"]["count"]
+    for row in history:
+        right = row["val_accuracy"] * count
+        assert right == pytest.approx(round(right), abs=1e-3)
+        assert row["val_accuracy"] > 0.5
+    predicted = _predict(digits_run.load_model(), validation.images).argmax(axis=1)
+    assert history[-1]["val_accuracy"] == pytest.approx(np.mean(predicted == validation.labels))
 
 
 def test_metrics_are_consistent_with_predictions(digits_run: Run):
@@ -112,9 +133,23 @@ def test_predict_uses_run_preprocessing_and_reports_bad_files(digits_run: Run, t
     assert "error" in results[-1] and "broken.png" in results[-1]["path"]
     good = results[:-1]
     assert all(len(result["top"]) == 3 for result in good)
-    assert all(abs(sum(t["probability"] for t in r["top"])) <= 1.0 + 1e-6 for r in good)
     correct = sum(r["predicted"] == str(digits.target[i]) for i, r in enumerate(good))
     assert correct >= 3
+    # The listed probabilities are the model's softmax for the very pixels saved above: the
+    # three largest, largest first, each under its own class name.
+    pixels = np.stack([(digits.images[index] * 255 / 16).astype(np.uint8)
+                       for index in range(6)])[..., None]  # (6, 8, 8, 1)
+    names = digits_run.class_names
+    for result, row in zip(good, _predict(digits_run.load_model(), pixels), strict=True):
+        shown = [entry["probability"] for entry in result["top"]]
+        assert shown == sorted(shown, reverse=True)
+        listed = [names.index(entry["class"]) for entry in result["top"]]
+        np.testing.assert_allclose(shown, row[listed], rtol=1e-5, atol=1e-7)
+        assert min(shown) >= np.delete(row, listed).max()
+        assert (result["predicted"], result["probability"]) == (names[listed[0]], shown[0])
+    for result in digits_run.predict(paths, top_k=len(names)):
+        assert sorted(entry["class"] for entry in result["top"]) == sorted(names)
+        assert sum(entry["probability"] for entry in result["top"]) == pytest.approx(1, abs=1e-5)
 
 
 class _InterruptDuring(keras.callbacks.Callback):
@@ -218,7 +253,15 @@ def test_binary_sigmoid_head_and_one_hot_sigmoid_head_train(tmp_path: Path):
     run = _train(tmp_path, overrides=["train.loss='binary_crossentropy'", "train.epochs=1"])
     assert run.info["model"]["output_activation"] == "sigmoid"
     assert run.info["model"]["output_units"] == 10  # one sigmoid per class, one-hot labels
-    assert 0 <= run.metrics["test_accuracy"] <= 1
+    # The saved predictions are the model's ten sigmoids on the test split, scored by argmax.
+    predictions = run.predictions
+    test = _split(run, "test")
+    np.testing.assert_array_equal(predictions["y_true"], test.labels)
+    np.testing.assert_allclose(predictions["y_prob"], _predict(run.load_model(), test.images),
+                               atol=1e-6)
+    predicted = predictions["y_prob"].argmax(axis=1)
+    assert run.metrics["test_accuracy"] == pytest.approx(np.mean(predicted == test.labels))
+    assert run.metrics["test_accuracy"] > 0.1 + 0.1  # chance is 1 in 10; one epoch beats it
 
 
 def test_public_api_exposes_the_library_functions():

@@ -3,6 +3,7 @@ registered backbone (EfficientNet-Lite0, random weights, 32x32) for freezing and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -139,6 +140,9 @@ def test_both_phases_share_one_history_checkpoint_and_report(transferred):
         (1, "warmup"), (2, "warmup"), (3, "finetune"), (4, "finetune")]
     assert [row["lr"] for row in run.history] == pytest.approx([0.01, 0.01, 0.003, 0.003])
     state = json.loads((run.path / "checkpoint" / "state.json").read_text())
+    # The state names and checksums the one checkpoint it belongs to (issue 15).
+    checkpoint = run.path / "checkpoint" / state.pop("model")
+    assert state.pop("model_sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest()
     assert state == {"phase": "finetune", "next_epoch": 4}
     phases = run.info["transfer"]["phases"]
     assert [(p["name"], p["first_epoch"], p["trainable_backbone_layers"]) for p in phases] == [

@@ -7,6 +7,9 @@ Every command of `visionlab` is one function here, callable from a notebook too:
   `weights` (`api/runs.py`)
 - around training: `explore`, `augment_preview`, `lr_find`, `recipe_table`, `compare_runs`
   (`api/tools.py`)
+- export: `export_run` to SavedModel, ONNX or TFLite, checked against Keras (`api/export.py`)
+- serving: `serve` (uvicorn) and `serving_app` (the FastAPI app) for a run's model, Keras or
+  ONNX (`api/serving.py`)
 
 Example:
     from visionlab import api
@@ -41,6 +44,12 @@ _EXPORTS = {
     "predict": "visionlab.api.runs:predict",
     "report": "visionlab.api.runs:report",
     "weights": "visionlab.api.runs:weights",
+    # export (api/export.py)
+    "export_run": "visionlab.api.export:export_run",
+    "list_export_formats": "visionlab.export.registry:list_formats",
+    # serving (api/serving.py)
+    "serve": "visionlab.api.serving:serve",
+    "serving_app": "visionlab.api.serving:serving_app",
     # around training (api/tools.py)
     "augment_preview": "visionlab.api.tools:augment_preview",
     "explore": "visionlab.api.tools:explore",

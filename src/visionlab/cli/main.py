@@ -18,6 +18,7 @@ from visionlab.cli import (
     inspect_commands,
     model_commands,
     report_commands,
+    serve_commands,
     train_commands,
 )
 from visionlab.cli.errors import DEBUG_ENV
@@ -32,7 +33,7 @@ app = typer.Typer(
 
 # Each command module adds its commands with `register(app)`.
 _COMMAND_MODULES = (data_commands, explore_commands, model_commands, train_commands,
-                    report_commands, inspect_commands, export_commands)
+                    report_commands, inspect_commands, export_commands, serve_commands)
 
 
 def _register_all() -> None:

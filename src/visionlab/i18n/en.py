@@ -228,4 +228,59 @@ MESSAGES: dict[str, str] = {
     "figure.actual_class": "Actual class",
     "figure.share_of_actual": "share of the actual class",
     "figure.prediction_title": "{actual} / {predicted} ({probability})",
+    # visionlab serve: the page at / and the reasons of refused requests.
+    "serve.page.title": "Try the model {run}",
+    "serve.page.model": "model",
+    "serve.page.language": "Language",
+    "serve.page.api_docs": "API docs",
+    "serve.page.classes": "{count} classes",
+    "serve.page.input": "Input: {height}×{width} px, {color_mode}",
+    "serve.page.color_mode.rgb": "color",
+    "serve.page.color_mode.grayscale": "grayscale",
+    "serve.page.backend": "Backend: {backend}",
+    "serve.page.choose": "Choose photos",
+    "serve.page.drop": (
+        "or drop them here: up to {limit} per request, {size} each. Photos stay in the "
+        "server's memory and are never saved."),
+    "serve.page.footer": "The same from a program:",
+    "serve.page.waiting": "Predicting…",
+    "serve.page.no_files": "No photo was chosen.",
+    "serve.page.network_error": (
+        "The server did not answer ({detail}). Is `visionlab serve` still running?"),
+    "serve.page.http_error": "The server refused the photo ({status}).",
+    "serve.error.not_multipart": (
+        "Send the images as multipart/form-data in the field '{field}'; this request's "
+        "Content-Type is '{content_type}'."),
+    "serve.error.bad_multipart": (
+        "The multipart body cannot be read ({detail}). Send the images as multipart/form-data "
+        "in the field '{field}'."),
+    "serve.error.no_files": (
+        "No image was sent. Attach one or more image files in the multipart field '{field}'."),
+    "serve.error.unexpected_field": (
+        "Unexpected form field '{name}'. Send the images in the field '{field}'."),
+    "serve.error.missing_filename": (
+        "A part of the field '{field}' has no file name. Send each image as a file with its "
+        "name."),
+    "serve.error.bad_filename": (
+        "The file name '{file}' is not allowed: send the file under its plain name, without "
+        "folders ('/' or '\\'), control characters, '.' or '..'."),
+    "serve.error.too_many_files": (
+        "Too many files: at most {limit} images per request, and '{file}' is one more. Send "
+        "the rest in another request."),
+    "serve.error.file_too_large": (
+        "'{file}' is larger than the limit of {limit} per file. Send a smaller image (or "
+        "start the server with a larger --max-upload-mb)."),
+    "serve.error.request_too_large": (
+        "The request is {size}, more than the {limit} that {files} files of {per_file} can "
+        "need. Send fewer or smaller images."),
+    "serve.error.unknown_language": "Unknown language '{language}'; use one of: {choices}.",
+    "serve.error.empty_file": "'{file}' is empty (0 bytes). Choose the image again.",
+    "serve.error.not_an_image": (
+        "'{file}' cannot be read as an image ({detail}). Send a JPEG, PNG, BMP, GIF, WebP or "
+        "TIFF file."),
+    "serve.error.truncated_image": "'{file}' is cut off ({detail}). Send the complete file.",
+    "serve.error.corrupt_image": (
+        "'{file}' holds damaged image data ({detail}). Send another copy of the image."),
+    "serve.error.decompression_bomb": (
+        "'{file}' declares too many pixels to decode safely ({detail}). Send a smaller image."),
 }

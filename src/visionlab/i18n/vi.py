@@ -229,4 +229,62 @@ MESSAGES: dict[str, str] = {
     "figure.actual_class": "Lớp thực tế",
     "figure.share_of_actual": "tỉ lệ trong lớp thực tế",
     "figure.prediction_title": "{actual} / {predicted} ({probability})",
+    # visionlab serve: trang / và lý do từ chối yêu cầu.
+    "serve.page.title": "Thử mô hình {run}",
+    "serve.page.model": "mô hình",
+    "serve.page.language": "Ngôn ngữ",
+    "serve.page.api_docs": "Tài liệu API",
+    "serve.page.classes": "{count} lớp",
+    "serve.page.input": "Đầu vào: {height}×{width} px, {color_mode}",
+    "serve.page.color_mode.rgb": "ảnh màu",
+    "serve.page.color_mode.grayscale": "ảnh xám",
+    "serve.page.backend": "Backend: {backend}",
+    "serve.page.choose": "Chọn ảnh",
+    "serve.page.drop": (
+        "hoặc kéo thả ảnh vào đây: tối đa {limit} ảnh mỗi lần gửi, mỗi ảnh tối đa {size}. Ảnh "
+        "chỉ nằm trong bộ nhớ của máy chủ và không bao giờ được lưu lại."),
+    "serve.page.footer": "Gọi từ chương trình:",
+    "serve.page.waiting": "Đang dự đoán…",
+    "serve.page.no_files": "Chưa chọn ảnh nào.",
+    "serve.page.network_error": (
+        "Máy chủ không phản hồi ({detail}). `visionlab serve` có còn đang chạy không?"),
+    "serve.page.http_error": "Máy chủ từ chối ảnh ({status}).",
+    "serve.error.not_multipart": (
+        "Hãy gửi ảnh dưới dạng multipart/form-data trong trường '{field}'; Content-Type của "
+        "yêu cầu này là '{content_type}'."),
+    "serve.error.bad_multipart": (
+        "Không đọc được nội dung multipart ({detail}). Hãy gửi ảnh dưới dạng "
+        "multipart/form-data trong trường '{field}'."),
+    "serve.error.no_files": (
+        "Không có ảnh nào được gửi. Hãy đính kèm một hoặc nhiều tệp ảnh trong trường multipart "
+        "'{field}'."),
+    "serve.error.unexpected_field": (
+        "Trường biểu mẫu '{name}' không hợp lệ. Hãy gửi ảnh trong trường '{field}'."),
+    "serve.error.missing_filename": (
+        "Một phần của trường '{field}' không có tên tệp. Hãy gửi mỗi ảnh dưới dạng tệp kèm tên "
+        "của nó."),
+    "serve.error.bad_filename": (
+        "Tên tệp '{file}' không được chấp nhận: hãy gửi tệp với tên đơn giản, không chứa thư "
+        "mục ('/' hoặc '\\'), ký tự điều khiển, '.' hay '..'."),
+    "serve.error.too_many_files": (
+        "Quá nhiều tệp: mỗi yêu cầu tối đa {limit} ảnh, và '{file}' là ảnh vượt quá. Hãy gửi "
+        "phần còn lại trong một yêu cầu khác."),
+    "serve.error.file_too_large": (
+        "'{file}' lớn hơn giới hạn {limit} cho mỗi tệp. Hãy gửi ảnh nhỏ hơn (hoặc khởi động máy "
+        "chủ với --max-upload-mb lớn hơn)."),
+    "serve.error.request_too_large": (
+        "Yêu cầu có kích thước {size}, vượt quá mức {limit} mà {files} tệp, mỗi tệp {per_file}, "
+        "có thể cần. Hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn."),
+    "serve.error.unknown_language": (
+        "Không hỗ trợ ngôn ngữ '{language}'; hãy dùng một trong các ngôn ngữ: {choices}."),
+    "serve.error.empty_file": "'{file}' là tệp rỗng (0 byte). Hãy chọn lại ảnh.",
+    "serve.error.not_an_image": (
+        "Không đọc được '{file}' như một ảnh ({detail}). Hãy gửi tệp JPEG, PNG, BMP, GIF, WebP "
+        "hoặc TIFF."),
+    "serve.error.truncated_image": "'{file}' bị cắt cụt ({detail}). Hãy gửi tệp đầy đủ.",
+    "serve.error.corrupt_image": (
+        "'{file}' chứa dữ liệu ảnh bị hỏng ({detail}). Hãy gửi một bản khác của ảnh."),
+    "serve.error.decompression_bomb": (
+        "'{file}' khai báo quá nhiều điểm ảnh để giải mã an toàn ({detail}). Hãy gửi ảnh nhỏ "
+        "hơn."),
 }

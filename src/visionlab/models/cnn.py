@@ -30,6 +30,7 @@ def tinyvgg(
     bias_initializer: Any = "zeros",
     kernel_l2: float = 0.0,
     bias_l2: float = 0.0,
+    bn_momentum: float = 0.99,
     dropout: float = 0.0,
     batch_norm: bool = False,
 ) -> Any:
@@ -52,13 +53,16 @@ def tinyvgg(
         bias_l2: L2 factor on every bias. Defaults to 0.0 (none).
         dropout: dropout rate before the output layer. Defaults to 0.0 (none).
         batch_norm: convolutions without bias + BatchNormalization. Defaults to False.
+        bn_momentum: momentum of the BatchNormalization moving statistics, in [0, 1).
+            Defaults to 0.99 (Keras's); only with `batch_norm`.
     """
     filters = layers.check_positive_int(filters, "filters")
     kernel_size = layers.check_positive_int(kernel_size, "kernel_size")
     activation = layers.check_activation(activation)
     rate = layers.check_rate(dropout)
     batch_norm = layers.check_bool(batch_norm, "batch_norm")
-    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2)
+    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2,
+                                     bn_momentum, batch_norm)
 
     image = layers.image_input(input_shape)
     features = image
@@ -94,6 +98,7 @@ def codelab_cnn(
     bias_initializer: Any = "zeros",
     kernel_l2: float = 0.0,
     bias_l2: float = 0.0,
+    bn_momentum: float = 0.99,
     dropout: float = 0.0,
     batch_norm: bool = False,
 ) -> Any:
@@ -122,6 +127,8 @@ def codelab_cnn(
         dropout: dropout rate before the output layer. Defaults to 0.0 (none).
         batch_norm: convolutions and the dense layer without bias + BatchNormalization.
             Defaults to False.
+        bn_momentum: momentum of the BatchNormalization moving statistics, in [0, 1).
+            Defaults to 0.99 (Keras's); only with `batch_norm`.
     """
     conv_filters = layers.check_positive_ints(filters, "filters")
     conv_kernels = layers.check_positive_ints(kernel_sizes, "kernel_sizes",
@@ -132,7 +139,8 @@ def codelab_cnn(
     activation = layers.check_activation(activation)
     rate = layers.check_rate(dropout)
     batch_norm = layers.check_bool(batch_norm, "batch_norm")
-    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2)
+    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2,
+                                     bn_momentum, batch_norm)
 
     image = layers.image_input(input_shape)
     features = image
@@ -177,6 +185,7 @@ def cnn(
     bias_initializer: Any = "zeros",
     kernel_l2: float = 0.0,
     bias_l2: float = 0.0,
+    bn_momentum: float = 0.99,
     dropout: float = 0.0,
     batch_norm: bool = False,
 ) -> Any:
@@ -205,6 +214,8 @@ def cnn(
         dropout: dropout rate before every dense layer. Defaults to 0.0 (none).
         batch_norm: convolutions and dense layers without bias + BatchNormalization.
             Defaults to False.
+        bn_momentum: momentum of the BatchNormalization moving statistics, in [0, 1).
+            Defaults to 0.99 (Keras's); only with `batch_norm`.
 
     Example:
         create_model("cnn", (32, 32, 3), 10, blocks=[32, 64], batch_norm=True, dropout=0.3)
@@ -218,7 +229,8 @@ def cnn(
     activation = layers.check_activation(activation)
     rate = layers.check_rate(dropout)
     batch_norm = layers.check_bool(batch_norm, "batch_norm")
-    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2)
+    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2,
+                                     bn_momentum, batch_norm)
     pooling_layer = keras.layers.MaxPooling2D if pool == "max" else keras.layers.AveragePooling2D
 
     image = layers.image_input(input_shape)

@@ -23,6 +23,7 @@ def mlp(
     bias_initializer: Any = "zeros",
     kernel_l2: float = 0.0,
     bias_l2: float = 0.0,
+    bn_momentum: float = 0.99,
     dropout: float = 0.0,
     batch_norm: bool = False,
 ) -> Any:
@@ -44,6 +45,8 @@ def mlp(
         dropout: dropout rate after each hidden layer. Defaults to 0.0 (none).
         batch_norm: hidden Dense without bias + BatchNormalization before the activation.
             Defaults to False.
+        bn_momentum: momentum of the BatchNormalization moving statistics, in [0, 1).
+            Defaults to 0.99 (Keras's); only with `batch_norm`.
 
     Example:
         create_model("mlp", (28, 28, 1), 10, units=[4, 4])
@@ -52,7 +55,8 @@ def mlp(
     activation = layers.check_activation(activation)
     rate = layers.check_rate(dropout)
     batch_norm = layers.check_bool(batch_norm, "batch_norm")
-    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2)
+    settings = layers.layer_settings(kernel_initializer, bias_initializer, kernel_l2, bias_l2,
+                                     bn_momentum, batch_norm)
 
     image = layers.image_input(input_shape)
     features = keras.layers.Flatten(name="flatten")(image)

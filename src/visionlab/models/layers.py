@@ -23,6 +23,7 @@ class LayerSettings:
     bias_initializer: Any = "zeros"
     kernel_l2: float = 0.0
     bias_l2: float = 0.0
+    bn_momentum: float = 0.99
 
     def weight_arguments(self, use_bias: bool = True) -> dict[str, Any]:
         """Return keyword arguments for one `Dense`/`Conv2D` layer, with fresh objects."""
@@ -44,6 +45,8 @@ def layer_settings(
     bias_initializer: Any = "zeros",
     kernel_l2: float | None = None,
     bias_l2: float | None = None,
+    bn_momentum: float = 0.99,
+    batch_norm: bool = True,
 ) -> LayerSettings:
     """Validate the initializer and L2 knobs of a model and bundle them.
 
@@ -53,6 +56,10 @@ def layer_settings(
         bias_initializer: same, for biases. Defaults to "zeros".
         kernel_l2: L2 factor on every kernel; 0 or None adds no penalty. Defaults to None.
         bias_l2: L2 factor on every bias; 0 or None adds no penalty. Defaults to None.
+        bn_momentum: momentum of every BatchNormalization's moving mean and variance, in
+            [0, 1). Lower follows the weights faster on few steps. Defaults to 0.99 (Keras's).
+        batch_norm: whether the model has batch norm; a non-default `bn_momentum` without it
+            is an error. Defaults to True.
     """
     for argument, identifier in (
         ("kernel_initializer", kernel_initializer),
@@ -71,7 +78,18 @@ def layer_settings(
         bias_initializer=bias_initializer,
         kernel_l2=check_non_negative(kernel_l2, "kernel_l2"),
         bias_l2=check_non_negative(bias_l2, "bias_l2"),
+        bn_momentum=_check_bn_momentum(bn_momentum, batch_norm),
     )
+
+
+def _check_bn_momentum(value: Any, batch_norm: bool) -> float:
+    if (not isinstance(value, numbers.Real) or isinstance(value, bool)
+            or not 0.0 <= float(value) < 1.0):
+        raise ModelError(f"bn_momentum must be a number in [0, 1), e.g. 0.9; got {value!r}.")
+    if not batch_norm and float(value) != 0.99:
+        raise ModelError(f"bn_momentum = {value} has no effect: the model has no batch norm. "
+                         "Set model.batch_norm = true, or remove model.bn_momentum.")
+    return float(value)
 
 
 def check_activation(activation: Any) -> Any:
@@ -185,7 +203,8 @@ def conv_block(
         filters, kernel_size, strides=strides, padding=padding, name=name,
         **settings.weight_arguments(use_bias=False),
     )(inputs)
-    outputs = keras.layers.BatchNormalization(name=f"{name}_bn")(outputs)
+    outputs = keras.layers.BatchNormalization(momentum=settings.bn_momentum,
+                                                  name=f"{name}_bn")(outputs)
     return keras.layers.Activation(activation, name=f"{name}_act")(outputs)
 
 
@@ -209,7 +228,8 @@ def dense_block(
     outputs = keras.layers.Dense(units, name=name, **settings.weight_arguments(use_bias=False))(
         inputs
     )
-    outputs = keras.layers.BatchNormalization(name=f"{name}_bn")(outputs)
+    outputs = keras.layers.BatchNormalization(momentum=settings.bn_momentum,
+                                                  name=f"{name}_bn")(outputs)
     return keras.layers.Activation(activation, name=f"{name}_act")(outputs)
 
 

@@ -26,6 +26,7 @@ from visionlab.training.determinism import EpochSeeding
 from visionlab.training.fit import balanced_class_weight
 from visionlab.training.heads import OutputSpec
 from visionlab.training.history import format_history_csv
+from visionlab.training.precise_bn import PreciseBatchNorm, batch_norm_facts
 
 
 class RunRecorder(Protocol):
@@ -126,8 +127,9 @@ class Trainer:
         interrupt = vl_callbacks.GracefulInterrupt()
         history_writer = vl_callbacks.HistoryWriter(
             self.recorder.history_path, phase=phase, initial_rows=history_rows or [])
+        precise = self._precise_bn(model, train_batches, validation_batches, interrupt)
         callbacks = self._callbacks(phase, nan_guard, interrupt, history_writer,
-                                    extra_callbacks or [])
+                                    [precise, *(extra_callbacks or [])])
         class_weight = (balanced_class_weight(self.dataset.split("train").labels,
                                               self.dataset.num_classes)
                         if train_config.class_weight == "balanced" else None)
@@ -153,6 +155,28 @@ class Trainer:
         if interrupt.interrupted:
             self._stop_interrupted(history_writer.rows, interrupt.epoch)
         return history_writer.rows
+
+    def _precise_bn(self, model: keras.Model, train_batches: Any, validation_batches: Any,
+                    interrupt: vl_callbacks.GracefulInterrupt) -> PreciseBatchNorm:
+        """The precise-BN callback; its decision (and the BN facts) go into run.json."""
+        facts = batch_norm_facts(model, len(train_batches))
+        if facts["trainable_layers"]:
+            self.save_info(batch_norm=facts)
+        recorded = self.info.get("precise_bn")
+        statistics = self.batches(self.dataset.split("train"), shuffle=False)
+
+        def record(decision: dict[str, Any]) -> None:
+            self.save_info(precise_bn=decision)
+            if self.verbose and decision.get("mode") == "auto":
+                verdict = "on" if decision["active"] else "off"
+                print(f"precise_bn = auto -> {verdict}: {decision['metric']} "
+                      f"{decision['stale']:.4f} with the moving statistics, "
+                      f"{decision['recomputed']:.4f} recomputed "
+                      f"(epoch {decision['decided_at_epoch']}, {decision['measured_on']})")
+
+        return PreciseBatchNorm(self.config.train.precise_bn, statistics, validation_batches,
+                                decided=recorded if isinstance(recorded, dict) else None,
+                                on_decision=record, interrupt=interrupt)
 
     def _callbacks(self, phase: str, nan_guard: vl_callbacks.NanGuard,
                    interrupt: vl_callbacks.GracefulInterrupt,

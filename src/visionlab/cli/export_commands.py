@@ -1,0 +1,44 @@
+"""`visionlab export RUN --format saved_model|onnx|tflite`: the run's model for inference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from visionlab import api
+from visionlab.cli.errors import console, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `export` command to `app`."""
+    app.command("export")(export)
+
+
+def export(
+    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="saved_model, onnx or tflite (alias litert).")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Export folder. Defaults to RUN/exports/FORMAT/.")] = None,
+    parity_images: Annotated[int, typer.Option(
+        "--parity-images", min=0,
+        help="Test images compared with the Keras model (0: every test image).")] = 256,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance", min=0.0,
+        help="Largest allowed difference of any output probability.")] = 1e-5,
+) -> None:
+    """Export the run's model, run it in its own runtime and check it matches Keras."""
+    with user_errors():
+        result = api.export_run(run, format, output=output,
+                                parity_images=parity_images or None, tolerance=tolerance)
+    parity = result.parity
+    console.print(f"Exported {result.format} model to {result.artifact}",
+                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Parity with Keras on {parity['images']} test images ({parity['runtime']}): max abs "
+        f"diff {parity['max_abs_diff']:.3g} (limit {parity['tolerance']:g}), mean "
+        f"{parity['mean_abs_diff']:.3g}, same predicted class {parity['same_predictions']:.1%}",
+        highlight=False, soft_wrap=True)
+    console.print(f"Metadata: {result.metadata_path}", highlight=False, soft_wrap=True)

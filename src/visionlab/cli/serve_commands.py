@@ -1,0 +1,45 @@
+"""`visionlab serve RUN`: the run's model behind a web page and a JSON API (uvicorn)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from visionlab import api
+from visionlab.cli.errors import console, user_errors
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `serve` command to `app`."""
+    app.command("serve")(serve)
+
+
+def serve(
+    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on; 0.0.0.0 accepts other machines.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    backend: Annotated[str, typer.Option(
+        "--backend", help="keras (model.keras) or onnx (RUN/exports/onnx, exported if "
+                          "missing).")] = "keras",
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Page and error language: en or vi. Default: the browser's.")] = None,
+    max_upload_mb: Annotated[float, typer.Option(
+        "--max-upload-mb", min=0.001, help="Largest image file accepted, in MiB.")] = 10.0,
+    max_files: Annotated[int, typer.Option(
+        "--max-files", min=1, help="Most images in one request.")] = 16,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, help="Classes listed per image.")] = 3,
+) -> None:
+    """Serve the run's model: a page to try it at /, POST /predict, /metadata, /docs."""
+    if host not in _LOOPBACK:
+        console.print(f"[yellow]Listening on {host}: other machines can reach this model "
+                      "(there is no authentication).[/]", highlight=False, soft_wrap=True)
+    console.print(f"Loading {run} ({backend}); then open the address below in a browser "
+                  "(API docs at /docs). Ctrl-C stops.", highlight=False, soft_wrap=True)
+    with user_errors():
+        api.serve(run, host=host, port=port, backend=backend, lang=lang,
+                  max_upload_mb=max_upload_mb, max_files=max_files, top_k=top_k)

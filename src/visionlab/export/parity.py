@@ -1,0 +1,72 @@
+"""Parity: the exported artifact, run in its own runtime, against the Keras model it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from visionlab.evaluation.metrics import predicted_labels
+from visionlab.export.errors import ExportError
+from visionlab.export.registry import Runner
+
+DEFAULT_TOLERANCE = 1e-5  # largest allowed |artifact - keras| of any output probability
+DEFAULT_BATCH_SIZE = 64
+
+
+def keras_outputs(model: Any, images: np.ndarray,
+                  batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+    """The reference: `model.predict` on `images` (cast to float32), (N, outputs)."""
+    images = np.asarray(images, dtype=np.float32)
+    if len(images) == 0:
+        raise ExportError("The parity check needs at least one test image, but none were given.")
+    return np.asarray(model.predict(images, batch_size=batch_size, verbose=0))
+
+
+def measure_parity(reference: np.ndarray, runner: Runner, images: np.ndarray,
+                   batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
+    """Compare `runner`'s outputs with the Keras model's `reference` outputs on the same images.
+
+    Args:
+        reference: `keras_outputs(model, images)`.
+        runner: the artifact loaded in its runtime (a `Runner`).
+        images: (N, height, width, channels) pixels 0..255, any dtype (cast to float32).
+        batch_size: images per call of the runner. Defaults to 64.
+
+    Returns:
+        `runtime, reference, images, batch_size, max_abs_diff, mean_abs_diff,
+        same_predictions` (the share of images whose predicted class is the same).
+    """
+    images = np.asarray(images, dtype=np.float32)
+    outputs = np.concatenate([np.asarray(runner(images[start:start + batch_size]))
+                              for start in range(0, len(images), batch_size)])
+    if outputs.shape != reference.shape:
+        raise ExportError(
+            f"The exported model ({runner.runtime}) returned outputs of shape {outputs.shape}, "
+            f"but the Keras model returns {reference.shape}; the export is broken."
+        )
+    difference = np.abs(outputs.astype(np.float64) - reference.astype(np.float64))
+    same = predicted_labels(outputs) == predicted_labels(reference)
+    return {
+        "runtime": runner.runtime,
+        "reference": "keras Model.predict",
+        "images": len(images),
+        "batch_size": batch_size,
+        "max_abs_diff": float(difference.max()),
+        "mean_abs_diff": float(difference.mean()),
+        "same_predictions": float(same.mean()),
+    }
+
+
+def check_parity(parity: dict[str, Any], format_name: str,
+                 tolerance: float = DEFAULT_TOLERANCE) -> None:
+    """Raise ExportError when `parity["max_abs_diff"]` exceeds `tolerance` (or is NaN)."""
+    difference = parity["max_abs_diff"]
+    if not difference <= tolerance:  # written so that NaN fails too
+        raise ExportError(
+            f"The {format_name} export does not match the Keras model: its probabilities differ "
+            f"by up to {difference:.3g} (limit {tolerance:g}) on {parity['images']} test images "
+            f"in {parity['runtime']}; {parity['same_predictions']:.1%} of the predicted classes "
+            "agree. Nothing was written. Report this with the run folder, or pass a larger "
+            "tolerance if the difference is acceptable."
+        )
