@@ -32,6 +32,8 @@ ORDER = [
     "fashion-mnist-cnn",
     "mnist-codelab-cnn-bn", "mnist-cnn-fast", "mnist-ablation-batch-8",
     "mnist-ablation-batch-8-early-stopping",
+    "dogs-cats-transfer", "dogs-cats-tinyvgg", "dogs-cats-dense-10", "dogs-cats-dense-128",
+    "dogs-cats-tinyvgg-augmented",
 ]
 
 

@@ -9,8 +9,10 @@ the same corpus on every machine.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
+import signal
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,25 @@ from PIL import Image
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "BMP": ".bmp"}
 MUTATIONS = ("bit_flips", "truncate", "splice", "wrong_extension", "huge_size")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "dogs-vs-cats"
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Raise `TimeoutError` in the main thread when the block runs longer than `seconds`.
+
+    A hang in a decoder then fails the test naming the file, instead of stalling the suite
+    (Pillow's decoders return to Python between chunks, where the alarm is handled).
+    """
+    def expired(signum, frame):
+        raise TimeoutError(f"{what} took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def seed_images(limit: int = 6) -> list[bytes]:

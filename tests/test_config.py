@@ -99,3 +99,15 @@ def test_recipe_table_lists_published_figures():
     rows = {row["name"]: row for row in recipe_table()}
     assert rows["mnist-ablation-zeros-init"]["reference_value"] == pytest.approx(0.1135)
     assert rows["fashion-mnist-dense-128"]["reference_value"] == pytest.approx(0.845)
+
+
+def test_recipe_table_tells_published_figures_from_our_own_targets():
+    rows = {row["name"]: row for row in recipe_table()}
+    own = {name for name, row in rows.items() if row["published"] is False}
+    assert own == {"fashion-mnist-cnn-fast", "fashion-mnist-cnn", "transfer-small-data",
+                   "transfer-small-data-head-only", "transfer-small-data-scratch",
+                   "dogs-cats-tinyvgg-augmented"}
+    for name in own:  # each says so in words too
+        assert "visionlab's own" in rows[name]["source"]
+    assert rows["mnist-codelab-cnn-bn"]["published"] is True
+    assert rows["dogs-cats-tinyvgg"]["published"] is True

@@ -45,6 +45,7 @@ _LAZY = {
     "lr_find": "visionlab.api:lr_find",
     "augment_preview": "visionlab.api:augment_preview",
     "compare_runs": "visionlab.api:compare_runs",
+    "compare": "visionlab.api:compare",
     "build_report": "visionlab.reports.html:build_report",
 }
 

@@ -35,6 +35,8 @@ class ReferenceConfig(_Section):
     value: float
     source: str = ""
     note: str = ""
+    # False when `value` is visionlab's own target, not a figure a tutorial published.
+    published: bool = True
 
 
 class DataConfig(_Section):
@@ -72,6 +74,7 @@ class EarlyStoppingConfig(_Section):
 
 LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy")
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw")
+TRACKERS = ("mlflow", "tensorboard")
 
 
 class TrainConfig(_Section):
@@ -150,6 +153,17 @@ class ExperimentConfig(_Section):
     train: TrainConfig = Field(default_factory=TrainConfig)
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
     transfer: TransferConfig | None = None
+    # Experiment trackers fed beside the run folder (visionlab.tracking), and MLflow's tracking
+    # URI (default: $MLFLOW_TRACKING_URI, else a SQLite file in the runs folder).
+    tracking: list[Literal[TRACKERS]] | None = None  # type: ignore[valid-type]
+    tracking_uri: str | None = None
+
+    @field_validator("tracking", mode="before")
+    @classmethod
+    def _one_or_more_trackers(cls, value: Any) -> Any:
+        if isinstance(value, str):  # tracking = "mlflow" is the one-tracker spelling
+            return [] if value == "none" else [value]
+        return value
 
     @model_validator(mode="after")
     def _check_combinations(self) -> ExperimentConfig:
@@ -302,6 +316,7 @@ EXAMPLE_CONFIG = '''\
 # visionlab experiment. Run with: visionlab train experiment.toml [--set train.epochs=5]
 name = "my-experiment"
 description = "A small CNN on Fashion-MNIST."
+# tracking = "mlflow"         # also log to MLflow; "tensorboard"; or both in a list
 
 [data]
 dataset = "fashion_mnist"     # mnist, fashion_mnist, cifar10, digits, or a folder path
@@ -313,6 +328,7 @@ normalize = "rescale"         # "none" (0..255), "rescale" (/255), "standardize"
 [model]
 name = "codelab_cnn"          # see `visionlab models`
 batch_norm = true
+# bn_momentum = 0.99          # batch norm's moving averages; lower follows the weights faster
 dropout = 0.25
 
 [train]
@@ -326,6 +342,7 @@ schedule = { name = "exponential", decay = 0.666 }
 seed = 0
 # deterministic = true        # same config + seed -> identical history (TensorFlow op determinism)
 # jit_compile = "auto"        # Keras's choice: XLA on a GPU, TensorFlow's oneDNN kernels on a CPU
+# precise_bn = "auto"         # exact batch-norm statistics after each epoch: "auto", true, false
 
 # [train.early_stopping]
 # monitor = "val_loss"

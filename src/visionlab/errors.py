@@ -31,4 +31,10 @@ class TrainingError(VisionlabError):
 
 
 class TrainingInterrupted(RunError):
-    """The user pressed Ctrl-C; the partial run folder was saved and can be resumed."""
+    """The user pressed Ctrl-C (or interrupted the notebook's kernel); the partial run folder
+    was saved and can be resumed."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of the traceback: as in the terminal, the message (where
+        # the run is, how to resume it) is the whole story.
+        return [f"{type(self).__name__}: {self}"]

@@ -10,6 +10,9 @@ state.json not yet written), "after_state" (state.json switched, old files not y
 "history" (epoch's history.csv row not yet written), "phase_boundary" (warm-up done, fine-tune
 not begun), "final_model" (model.keras being written), "metrics" (metrics.json being written),
 "report" (report.html being written).
+
+`test_kill_resume.py` also imports this module to press Ctrl-C (SIGINT) at the same points in
+its own process: it sets `SIGNAL["number"]` and passes `monkeypatch.setattr` as `patch`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import keras
 
@@ -27,9 +32,11 @@ from visionlab.runs import folder as run_folder
 from visionlab.training import callbacks as vl_callbacks
 from visionlab.training import checkpoints, phases
 
+SIGNAL = {"number": signal.SIGKILL}  # SIGINT when the points stand for Ctrl-C (in-process)
+
 
 def die() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), SIGNAL["number"])
 
 
 class KillAtBatch(keras.callbacks.Callback):
@@ -45,20 +52,26 @@ class KillAtBatch(keras.callbacks.Callback):
             die()
 
 
-def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
-    """Patch visionlab so the process dies at `point` of epoch `epoch` (0-based)."""
+def install(point: str, epoch: int, patch: Callable[[Any, str, Any], None] = setattr) -> None:
+    """Patch visionlab so the process gets `SIGNAL` at `point` of epoch `epoch` (0-based).
+
+    `patch(owner, name, value)` replaces an attribute: plain `setattr` in the driver's own
+    process, pytest's `monkeypatch.setattr` when a test sends Ctrl-C to itself.
+    """
     checkpoint_name = f"epoch-{epoch + 1:04d}.keras"
+    killing = SIGNAL["number"] == signal.SIGKILL
     if point == "model_save":
         original_save = keras.Model.save
 
         def save(model, path, *args, **kwargs):
             original_save(model, path, *args, **kwargs)
             if Path(path).name.startswith(f".{checkpoint_name}."):
-                data = Path(path).read_bytes()
-                Path(path).write_bytes(data[: len(data) // 2])
+                if killing:  # a kill leaves the file torn; Ctrl-C lets the write finish
+                    data = Path(path).read_bytes()
+                    Path(path).write_bytes(data[: len(data) // 2])
                 die()
 
-        keras.Model.save = save
+        patch(keras.Model, "save", save)
     elif point == "before_state":
         original_hash = _io.sha256_file
 
@@ -67,7 +80,7 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             return original_hash(path, *args, **kwargs)
 
-        _io.sha256_file = sha256_file
+        patch(_io, "sha256_file", sha256_file)
     elif point == "state_switch":
         original_write_json = _io.write_json
 
@@ -76,7 +89,7 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             return original_write_json(path, obj)
 
-        _io.write_json = write_json
+        patch(_io, "write_json", write_json)
     elif point == "after_state":
         original_remove = checkpoints._remove_unreferenced_files
 
@@ -85,7 +98,7 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             original_remove(directory)
 
-        checkpoints._remove_unreferenced_files = remove
+        patch(checkpoints, "_remove_unreferenced_files", remove)
     elif point == "history":
         original_write_text = vl_callbacks.write_text
         calls = {"count": 0}
@@ -96,7 +109,7 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             return original_write_text(path, text)
 
-        vl_callbacks.write_text = write_text
+        patch(vl_callbacks, "write_text", write_text)
     elif point == "phase_boundary":
         original_apply = phases.apply_phase_trainability
         calls = {"count": 0}
@@ -107,11 +120,11 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             return original_apply(*args, **kwargs)
 
-        phases.apply_phase_trainability = apply
+        patch(phases, "apply_phase_trainability", apply)
     elif point == "final_model":
-        run_folder.RunFolder.save_model = lambda self, model: die()
+        patch(run_folder.RunFolder, "save_model", lambda self, model: die())
     elif point == "metrics":
-        run_folder.RunFolder.write_metrics = lambda self, metrics: die()
+        patch(run_folder.RunFolder, "write_metrics", lambda self, metrics: die())
     elif point == "report":
         original_write_text = _io.write_text
 
@@ -120,10 +133,9 @@ def install(point: str, epoch: int) -> list[keras.callbacks.Callback]:
                 die()
             return original_write_text(path, text)
 
-        _io.write_text = write_report
+        patch(_io, "write_text", write_report)
     elif point != "batch":
         raise SystemExit(f"unknown kill point {point!r}")
-    return []
 
 
 def main() -> None:

@@ -60,7 +60,13 @@ def test_fashion_fast_recipe_runs_one_cycle_with_light_dropout(tmp_path: Path):
     # 3,600 training images (about 90 steps) is too few for batch norm's moving statistics
     # (momentum 0.99) to settle, so judge the learning on the training accuracy: chance is 10%.
     assert run.history[-1]["accuracy"] > 0.75
-    assert 0.0 <= run.metrics["test_accuracy"] <= 1.0
+    # The test accuracy is what the saved predictions say, and far above chance even with
+    # unsettled batch-norm statistics (0.858 on 2026-12-03; chance is 0.1).
+    predictions = run.predictions
+    predicted = np.asarray(predictions["y_prob"]).argmax(axis=1)
+    assert run.metrics["test_accuracy"] == pytest.approx(
+        np.mean(predicted == predictions["y_true"]))
+    assert run.metrics["test_accuracy"] > 0.6
 
 
 @needs_mnist

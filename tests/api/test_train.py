@@ -288,3 +288,23 @@ def test_report_failure_keeps_the_completed_run(tmp_path: Path, monkeypatch):
     assert run.status == "completed"
     assert "template bug" in run.info["report_error"]
     assert (run.path / "model.keras").is_file()
+
+
+def test_train_on_a_folder_says_how_many_files_were_skipped_and_where(tmp_path: Path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.setenv("VISIONLAB_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "pets"
+    for label, shade in (("cat", 40), ("dog", 200)):
+        (root / label).mkdir(parents=True)
+        for index in range(10):
+            Image.new("L", (8, 8), shade + index).save(root / label / f"{index}.png")
+    (root / "dog" / "broken.png").write_text("not an image")
+    config = {"name": "skips",
+              "data": {"dataset": str(root), "image_size": [8, 8], "color_mode": "grayscale"},
+              "model": {"name": "mlp", "units": [8]},
+              "train": {"epochs": 1, "batch_size": 8}}
+    run = api.train(config, runs_dir=tmp_path / "runs", verbose=1, report=False)
+    printed = capsys.readouterr().out
+    assert (f"Skipped 1 file(s) that could not be decoded; the list is in "
+            f"{run.path / 'skipped.txt'}") in printed
+    assert (run.path / "skipped.txt").read_text().startswith(f"{root / 'dog' / 'broken.png'}\t")

@@ -256,7 +256,7 @@ def test_registry_backbone_freezes_then_unfreezes_only_the_top_layers():
     config, model, batch = _built({**BACKBONE, "transfer": {
         "strategy": "warmup-finetune", "unfreeze_top_layers": 2}})
     body = backbone_owner(model)
-    assert body.get_layer("preprocessing").mode == "lite"  # inserted automatically
+    assert body.get_layer("preprocessing").get_layer("lite_scaling")  # inserted automatically
     assert tuple(model.inputs[0].shape[1:]) == (32, 32, 3)  # grayscale digits made RGB
     warmup, finetune = plan_phases(config)
     head = body.get_layer("predictions").bias

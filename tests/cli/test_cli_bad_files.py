@@ -61,9 +61,72 @@ def test_a_corrupt_run_file_is_one_message_naming_it(finished, tmp_path, name, c
     _assert_clean_error(result, name, words)
 
 
+@pytest.mark.parametrize(("name", "content", "command", "words"), [
+    ("run.json", '{"status": "interrupted", "dataset": [1, 2]}', "resume",
+     "'dataset' must be an object, not a list"),
+    ("run.json", '{"status": "completed", "environment": "laptop"}', "report",
+     "'environment' must be an object, not a string"),
+    ("run.json", '{"status": 5}', "report", "'status' must be a string, not a number"),
+    ("metrics.json", "[0.9]", "report", "does not hold a JSON object"),
+])
+def test_a_hand_edited_run_file_is_one_message_naming_it(finished, tmp_path, name, content,
+                                                          command, words):
+    run = _copy(finished, tmp_path)
+    (run / name).write_text(content)
+    arguments = {"resume": ["train", "--resume", str(run), "--quiet", "--no-report"],
+                 "report": ["report", str(run), "--no-images"]}[command]
+    result = runner.invoke(app, arguments)
+    _assert_clean_error(result, name, words, "Restore it" if name == "run.json" else "evaluate")
+
+
+def test_one_damaged_run_never_hides_the_others_in_the_runs_list(finished, tmp_path):
+    runs = tmp_path / "runs"
+    good = _copy(finished, runs)
+    damaged = Path(shutil.copytree(good, runs / "damaged-run"))
+    (damaged / "run.json").write_text("{not json")
+    result = runner.invoke(app, ["runs", "--runs-dir", str(runs)])
+    assert result.exit_code == 0, result.output
+    assert good.name in result.output.replace("\n", "")
+    assert "Skipped a damaged run" in result.output and "is corrupt" in result.output
+    listed = api.list_runs(runs, on_error=lambda error: None)
+    assert [run.path.name for run in listed] == [good.name]
+    with pytest.warns(UserWarning, match="damaged-run"):
+        assert len(api.list_runs(runs)) == 1
+
+
 def test_a_missing_run_folder_is_one_message(tmp_path):
     result = runner.invoke(app, ["evaluate", str(tmp_path / "nope")])
     _assert_clean_error(result, "does not exist", "visionlab runs")
+    (tmp_path / "a-file").write_text("x")
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "a-file")])
+    _assert_clean_error(result, "is a file, not a run folder")
+
+
+def test_an_unwritable_runs_folder_is_one_message(tmp_path):
+    (tmp_path / "runs").write_text("a file where the runs folder should be")
+    result = runner.invoke(app, ["train", "mnist-codelab-dense", "--set", "data.dataset=digits",
+                                 "--set", "data.image_size=[8, 8]", "--set", "train.epochs=1",
+                                 "--runs-dir", str(tmp_path / "runs" / "mine"), "--quiet"])
+    _assert_clean_error(result, "Not a directory", str(tmp_path / "runs" / "mine"), code=3)
+
+
+def test_a_permission_error_names_the_path_and_the_fix(finished, tmp_path, monkeypatch):
+    from visionlab import _io
+
+    original = _io.write_bytes
+
+    def write_bytes(path, data):
+        # The tests run as root, who may write anywhere; a denied write is injected instead.
+        if Path(path).name == "config.toml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return original(path, data)
+
+    monkeypatch.setattr(_io, "write_bytes", write_bytes)
+    config = tmp_path / "digits.toml"
+    config.write_text(Path(finished, "config.toml").read_text())
+    result = runner.invoke(app, ["train", str(config), "--runs-dir", str(tmp_path / "runs"),
+                                 "--quiet", "--no-report"])
+    _assert_clean_error(result, "Permission denied", "config.toml", "Make it writable", code=3)
 
 
 def test_debug_shows_the_traceback(finished, tmp_path, monkeypatch):

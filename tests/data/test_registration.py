@@ -15,7 +15,8 @@ def test_importing_the_registry_alone_registers_every_builtin():
     result = run_python("from visionlab.data.registry import list_datasets; "
                         "print(list_datasets())")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['cifar10', 'digits', 'fashion_mnist', 'mnist']"
+    assert result.stdout.strip() == \
+        "['cifar10', 'digits', 'dogs_vs_cats', 'fashion_mnist', 'mnist']"
 
 
 def test_a_builtin_module_that_fails_to_import_is_an_error_naming_it():

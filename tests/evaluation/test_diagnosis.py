@@ -99,6 +99,20 @@ def validation_above_train():
     return make_history(accuracy, val_accuracy, loss, [value - 0.08 for value in loss])
 
 
+def bn_lag():
+    """The codelab CNN with batch norm on 2,700 real MNIST images, precise BN off (issue 13):
+    training accuracy climbs to 99.96% while validation, read with Keras's lagging moving
+    statistics, sits at 13-20% for four epochs."""
+    return make_history([0.8467, 0.9756, 0.9956, 0.9985, 0.9981, 0.9996],
+                        [0.2067, 0.1267, 0.1600, 0.1867, 0.5033, 0.7533],
+                        [0.5031, 0.1030, 0.0437, 0.0211, 0.0243, 0.0108],
+                        [1.9285, 2.0479, 1.8901, 1.7234, 1.1859, 0.7450])
+
+
+# run.json's batch-norm facts of that run: 4 trainable layers, 43 steps per epoch.
+BN_FACTS = {"trainable_layers": 4, "momentum": 0.99, "steps_per_epoch": 43}
+
+
 def per_class(recalls, supports):
     return {"per_class": {name: {"precision": 0.9, "recall": recall, "f1": 0.9, "support": support}
                           for name, recall, support in zip(("shirt", "trouser", "bag"), recalls,
@@ -120,6 +134,7 @@ CASES = {
                                                                   [1000, 900, 100])}, "warning"),
     "dead_units": ({"history": healthy(), "dead_units": {"dense_1": 0.37, "dense_2": 0.05}},
                    "warning"),
+    "bn_lag": ({"history": bn_lag(), "batch_norm": BN_FACTS, "num_classes": 10}, "problem"),
 }
 
 
@@ -162,6 +177,62 @@ def test_overfitting_quotes_gap_and_epoch_where_validation_loss_turns():
     assert finding.numbers["loss_rise_from_epoch"] == 3
     assert finding.numbers["gap"] == pytest.approx(0.039)
     assert "dropout" in finding.knob
+
+
+def test_batch_norm_lag_is_named_instead_of_overfitting():
+    metrics = {"test_accuracy": 0.194}
+    # From the curves alone it looks like overfitting (the old, wrong diagnosis) ...
+    assert "overfitting" in rules(diagnose(bn_lag(), metrics=metrics, num_classes=10))
+    # ... but with the run's batch-norm facts the cause is named, and overfitting is not.
+    findings = diagnose(bn_lag(), metrics=metrics, num_classes=10, batch_norm=BN_FACTS)
+    assert rules(findings)[0] == "bn_lag"
+    assert not {"overfitting", "learned_nothing", "plateau"} & set(rules(findings))
+    finding = findings[0]
+    assert finding.numbers["steps"] == 258 and finding.numbers["trainable_layers"] == 4
+    assert finding.numbers["start_share"] == pytest.approx(0.99 ** 258)
+    message = finding.message
+    assert "This is not overfitting" in message and "258 steps" in message
+    assert "100.0%" in message and "20.7%" in message and "75.3%" in message
+    assert "momentum 0.99" in message and "moving averages" in message
+    for knob in ("train.precise_bn = true", "visionlab recalibrate-bn", "model.bn_momentum",
+                 "train.batch_size", "more epochs"):
+        assert knob in finding.knob
+    vietnamese = diagnose(bn_lag(), metrics=metrics, num_classes=10, batch_norm=BN_FACTS,
+                          lang="vi")[0]
+    assert vietnamese.rule == "bn_lag"
+    assert "không phải là quá khớp" in vietnamese.message and "20,7%" in vietnamese.message
+    assert "train.precise_bn" in vietnamese.knob and "model.bn_momentum" in vietnamese.knob
+
+
+def test_batch_norm_lag_stays_quiet_on_true_overfitting_with_batch_norm():
+    # Validation tracked training in the first epochs and fell behind later: real overfitting,
+    # even in a small batch-norm model.
+    findings = diagnose(overfitting(), num_classes=10,
+                        batch_norm={"trainable_layers": 3, "momentum": 0.99,
+                                    "steps_per_epoch": 20})
+    assert "bn_lag" not in rules(findings) and "overfitting" in rules(findings)
+    findings = diagnose(overfitting(), num_classes=10, lang="vi",
+                        batch_norm={"trainable_layers": 3, "momentum": 0.99,
+                                    "steps_per_epoch": 20})
+    assert "bn_lag" not in rules(findings) and "overfitting" in rules(findings)
+
+
+@pytest.mark.parametrize("facts", [
+    {**BN_FACTS, "precise_bn": {"mode": "auto", "active": True}},   # validation was precise
+    {**BN_FACTS, "steps_per_epoch": 938},                            # 5,628 steps: not few
+    {**BN_FACTS, "trainable_layers": 0},                             # no trainable batch norm
+    {},                                                              # facts unknown
+], ids=["precise-bn-active", "many-steps", "no-batch-norm", "no-facts"])
+def test_batch_norm_lag_needs_every_part_of_its_signature(facts):
+    assert "bn_lag" not in rules(diagnose(bn_lag(), num_classes=10, batch_norm=facts))
+
+
+def test_batch_norm_lag_quotes_a_recalibration():
+    facts = {**BN_FACTS, "recalibrated": {"test_accuracy_before": 0.194, "test_accuracy": 0.958}}
+    finding = diagnose(bn_lag(), num_classes=10, batch_norm=facts)[0]
+    assert "test accuracy 19.4% → 95.8%" in finding.message
+    assert finding.numbers["recalibrated_test_accuracy"] == pytest.approx(0.958)
+    assert "95,8%" in finding.message_in("vi")
 
 
 def test_large_gap_is_a_problem():

@@ -16,7 +16,11 @@ from visionlab.models.backbones import (
     preprocessing_layer,
     set_trainable,
 )
-from visionlab.models.backbones.layers import BackbonePreprocessing
+from visionlab.models.backbones.layers import (
+    BackbonePreprocessing,
+    legacy_preprocessing_replaced,
+    preprocessing_model,
+)
 from visionlab.models.registry import create_model, get_model_entry, list_models
 
 
@@ -133,26 +137,61 @@ def test_preprocessing_layer_matches_keras_preprocess_input():
                             ("densenet121", applications.densenet.preprocess_input)]:
         result = np.array(preprocessing_layer(name)(images))
         np.testing.assert_allclose(result, reference(images.copy()), rtol=1e-5, atol=1e-4)
-    np.testing.assert_allclose(np.array(BackbonePreprocessing("lite")(images)),
-                               (images - 127.0) / 128.0, rtol=1e-6)
-    np.testing.assert_array_equal(np.array(BackbonePreprocessing("none")(images)), images)
-    gray = np.array(BackbonePreprocessing("tf")(images[..., :1]))
+    np.testing.assert_array_equal(np.array(preprocessing_model("lite")(images)),
+                                  (images - 127.0) / 128.0)
+    np.testing.assert_array_equal(np.array(preprocessing_model("none")(images)), images)
+    gray = np.array(preprocessing_layer("mobilenet_v2", channels=1)(images[..., :1]))
     assert gray.shape == (2, 8, 8, 3) and np.array_equal(gray[..., 0], gray[..., 2])
     with pytest.raises(ModelError, match="preprocessing mode"):
-        BackbonePreprocessing("inception")
+        preprocessing_model("inception")
+    with pytest.raises(ModelError, match="1 \\(grayscale\\) or 3 \\(RGB\\)"):
+        preprocessing_model("tf", channels=2)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("mode", sorted(PREPROCESSING_MODES))
+def test_builtin_preprocessing_matches_the_legacy_layer_without_weights(mode, channels):
+    pixels = np.random.default_rng(1).uniform(0, 255, (3, 5, 7, channels)).astype("float32")
+    pixels[0, 0, 0], pixels[0, 0, 1] = 0.0, 255.0  # the ends of the range
+    model = preprocessing_model(mode, channels)
+    assert not model.weights  # nothing to train, freeze or count
+    assert all(type(layer).__module__.startswith("keras.") for layer in model.layers)
+    legacy = np.array(BackbonePreprocessing(mode)(pixels))
+    np.testing.assert_allclose(np.array(model(pixels)), legacy, rtol=0, atol=1e-4)
+    if mode in ("caffe", "lite", "none"):  # data movement, or exact float32 arithmetic
+        np.testing.assert_array_equal(np.array(model(pixels)), legacy)
 
 
 def test_model_with_preprocessing_saves_and_reloads_in_safe_mode(tmp_path):
-    model = create_model("mobilenet_v2", (32, 32, 3), 3, weights="random", head_units=[4],
+    model = create_model("vgg16", (32, 32, 3), 3, weights="random", head_units=[4],
                          include_preprocessing=True)
-    assert model.get_layer("preprocessing").get_config()["mode"] == "tf"
+    preprocessing = model.get_layer("preprocessing")
+    assert [layer.name for layer in preprocessing.layers[1:]] == [
+        "channels_first", "channel_2", "channel_1", "channel_0", "bgr", "channels_last",
+        "caffe_scaling"]
+    assert model.count_params() == create_model("vgg16", (32, 32, 3), 3, weights="random",
+                                                head_units=[4]).count_params()
     images = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
     path = tmp_path / "model.keras"
     model.save(path)
     reloaded = keras.models.load_model(path, safe_mode=True)
-    assert isinstance(reloaded.get_layer("preprocessing"), BackbonePreprocessing)
+    assert isinstance(reloaded.get_layer("preprocessing"), keras.Model)
     np.testing.assert_allclose(reloaded.predict(images, verbose=0),
                                model.predict(images, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_legacy_preprocessing_is_replaced_by_the_builtin_form():
+    inputs = keras.Input((8, 8, 1), name="image")
+    hidden = BackbonePreprocessing("torch", name="preprocessing")(inputs)
+    hidden = keras.layers.Conv2D(2, 3, name="conv")(hidden)
+    outputs = keras.layers.Dense(2, name="predictions")(keras.layers.Flatten()(hidden))
+    legacy = keras.Model(inputs, outputs, name="body")
+    replaced = legacy_preprocessing_replaced(legacy)
+    assert isinstance(replaced.get_layer("preprocessing"), keras.Model)
+    assert replaced.get_layer("conv") is legacy.get_layer("conv")  # shared, not copied
+    pixels = np.random.default_rng(2).uniform(0, 255, (2, 8, 8, 1)).astype("float32")
+    np.testing.assert_allclose(np.array(replaced(pixels)), np.array(legacy(pixels)), atol=1e-5)
+    assert legacy_preprocessing_replaced(replaced) is replaced
 
 
 def fit_one_step(model):

@@ -211,6 +211,26 @@ def test_graceful_interrupt_stops_after_the_batch_that_saw_ctrl_c():
     assert signal.getsignal(signal.SIGINT) is previous
 
 
+def test_ctrl_c_after_the_last_batch_still_stops_the_caller():
+    """Ctrl-C while the last epoch's checkpoint is written: the fit is complete, but the caller
+    (the next phase, the evaluation) must still see the request."""
+    x, y = _data(64)
+    model = _model()
+    previous = signal.getsignal(signal.SIGINT)
+
+    class CtrlCAtTheEnd(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    interrupt = GracefulInterrupt()
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0,
+                        callbacks=[interrupt, CtrlCAtTheEnd()])
+    assert len(history.history["loss"]) == 2  # both epochs complete
+    assert interrupt.interrupted and interrupt.epoch is None  # none cut short
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
 def test_second_ctrl_c_raises_keyboard_interrupt_and_restores_handler():
     x, y = _data(64)
     model = _model()

@@ -39,12 +39,24 @@ def test_standardize_layer_gives_zero_mean_unit_variance():
 def test_augmentation_layers_only_change_images_in_training():
     layers = augmentation_layers(AugmentConfig(flip="horizontal", rotation=0.2, zoom=0.1,
                                                translation=0.1, brightness=0.2, contrast=0.2), 0)
-    assert len(layers) == 6
+    assert [layer.name for layer in layers] == [
+        "augment_flip", "augment_rotation", "augment_zoom", "augment_translation",
+        "augment_brightness", "augment_contrast"]
+    # (batch, height, width, channels): 16 images, so a coin-flip layer changes at least one.
+    batch = np.random.default_rng(2).uniform(0, 255, size=(16, 8, 8, 1)).astype("float32")
+    for layer in layers:
+        unchanged = keras.ops.convert_to_numpy(layer(batch, training=False))
+        np.testing.assert_allclose(unchanged, batch, atol=1e-4, err_msg=layer.name)
+        augmented = keras.ops.convert_to_numpy(layer(batch, training=True))
+        assert augmented.shape == batch.shape
+        assert np.abs(augmented - batch).max() > 1.0, f"{layer.name} left the images alone"
     body = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
     model = build_training_model(body, image_shape=(8, 8, 1), preprocessing=layers)
-    batch = np.random.default_rng(2).uniform(0, 255, size=(4, 8, 8, 1)).astype("float32")
+    plain = keras.ops.convert_to_numpy(body(batch))
     inference = keras.ops.convert_to_numpy(model(batch, training=False))
-    np.testing.assert_allclose(inference, keras.ops.convert_to_numpy(body(batch)), atol=1e-5)
+    np.testing.assert_allclose(inference, plain, atol=1e-5)
+    training = keras.ops.convert_to_numpy(model(batch, training=True))
+    assert np.abs(training - plain).max() > 1e-3  # the same model augments when training
     assert augmentation_layers(AugmentConfig(), 0) == []
 
 

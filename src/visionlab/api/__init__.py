@@ -4,9 +4,9 @@ Every command of `visionlab` is one function here, callable from a notebook too:
 
 - training: `train`, `resume`, `train_repeated` (`api/experiment.py`)
 - a finished run: `load_run`, `list_runs`, `evaluate`, `predict`, `report`,
-  `weights` (`api/runs.py`)
-- around training: `explore`, `augment_preview`, `lr_find`, `recipe_table`, `compare_runs`
-  (`api/tools.py`)
+  `weights` (`api/runs.py`); `recalibrate_bn` (`api/recalibrate.py`)
+- around training: `explore`, `augment_preview`, `lr_find`, `recipe_table`, `compare`
+  (`api/tools.py`), `compare_runs`
 - export: `export_run` to SavedModel, ONNX or TFLite, checked against Keras (`api/export.py`)
 - serving: `serve` (uvicorn) and `serving_app` (the FastAPI app) for a run's model, Keras or
   ONNX (`api/serving.py`)
@@ -44,6 +44,7 @@ _EXPORTS = {
     "predict": "visionlab.api.runs:predict",
     "report": "visionlab.api.runs:report",
     "weights": "visionlab.api.runs:weights",
+    "recalibrate_bn": "visionlab.api.recalibrate:recalibrate_bn",
     # export (api/export.py)
     "export_run": "visionlab.api.export:export_run",
     "list_export_formats": "visionlab.export.registry:list_formats",
@@ -52,10 +53,12 @@ _EXPORTS = {
     "serving_app": "visionlab.api.serving:serving_app",
     # around training (api/tools.py)
     "augment_preview": "visionlab.api.tools:augment_preview",
+    "compare": "visionlab.api.tools:compare",
     "explore": "visionlab.api.tools:explore",
     "lr_find": "visionlab.api.tools:lr_find",
     "recipe_table": "visionlab.api.tools:recipe_table",
     # the stages' own entry points, re-exported for the CLI and notebooks
+    "load_dataset": "visionlab.data.loading:load_dataset",
     "prepare_dataset": "visionlab.data.prepare:prepare_dataset",
     "list_datasets": "visionlab.data.registry:list_datasets",
     "get_dataset_entry": "visionlab.data.registry:get_dataset_entry",

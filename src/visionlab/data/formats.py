@@ -4,13 +4,15 @@ A format says whether it accepts a spec (`accepts`) and turns it into an `ImageD
 (`load`). `find_format` asks the formats in registration order and returns the first that
 accepts the spec:
 
-    registered  a built-in dataset name ("mnist", "Fashion-MNIST" …)
+    photos      a built-in photo dataset name ("dogs_vs_cats"): decoded and split as a folder
+    registered  any other built-in dataset name ("mnist", "Fashion-MNIST" …)
     npz         an .npz file with Keras's x_train, y_train, x_test, y_test arrays (mnist.npz)
     idx         a folder of the four MNIST-style IDX files (.gz or raw), or one of those files
     cifar       a CIFAR-10 python folder (data_batch_1..5, test_batch) or a .tar.gz of one
     folder      any other folder: class folders, or train/ and test/ folders of class folders
 
-An image folder is decoded straight at the target size (`decodes_at_size = True`); every other
+An image folder (or a built-in photo dataset) is decoded straight at the target size
+(`decodes_at_size = True`); every other
 format gives arrays at their stored size, resized afterwards. `resized_after_loading` is that
 one rule, used by `load_dataset` and `prepare_dataset`. Files loaded by path keep their own
 train/test split; IDX and npz classes are named "0".."9" (and on, for labels above 9), CIFAR
@@ -45,6 +47,7 @@ from visionlab.data.dataset import ImageDataset
 from visionlab.data.folders import load_image_folder
 from visionlab.data.idx import read_idx
 from visionlab.data.npz import read_npz
+from visionlab.data.photo_folder import PhotoFolderDataset
 from visionlab.data.registry import get_dataset_entry, is_registered
 from visionlab.errors import DataError
 
@@ -154,6 +157,31 @@ class PathFormat(DatasetFormat):
                 f"is {self.description} already. Drop --data-path."
             )
         return Path(spec).expanduser()
+
+
+@register_format("photos")
+class RegisteredPhotos(DatasetFormat):
+    """A built-in photo dataset name: found and verified by its registry entry, then decoded at
+    size and split (seeded, stratified) as an image folder of class folders."""
+
+    description = "a built-in photo dataset name"
+    decodes_at_size = True
+
+    def accepts(self, spec: Spec) -> bool:
+        return (not isinstance(spec, os.PathLike) and is_registered(str(spec))
+                and isinstance(get_dataset_entry(str(spec)), PhotoFolderDataset))
+
+    def load(self, spec: Spec, options: LoadOptions) -> ImageDataset:
+        entry = get_dataset_entry(str(spec))
+        assert isinstance(entry, PhotoFolderDataset), "accepts() only takes photo datasets"
+        return entry.load(
+            options.data_path, download=options.download, progress=options.progress,
+            image_size=options.image_size, color_mode=options.color_mode,
+            resize_mode=options.resize_mode, validation_fraction=options.validation_fraction,
+            test_fraction=options.test_fraction, seed=options.seed, strict=options.strict,
+            cache_dir=options.cache_dir, workers=options.workers,
+            require_test=options.require_test,
+        )
 
 
 @register_format("registered")

@@ -38,11 +38,14 @@ def load_dataset(
 
     Built-in datasets and dataset files keep their own train/test split (a validation split is
     carved later by the training layer); `validation_fraction`, `test_fraction`, `strict`,
-    `cache_dir` and `workers` only apply to image folders. The spec's format is found with
-    `formats.find_format`; arrays are resized after loading, folders decoded at `image_size`.
+    `cache_dir` and `workers` only apply to image folders and to the built-in photo dataset
+    `dogs_vs_cats`, which is split like a folder. The spec's format is found with
+    `formats.find_format`; arrays are resized after loading, folders and photos decoded at
+    `image_size`.
 
     Args:
-        spec: a registered name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`, `"digits"`), or
+        spec: a registered name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`, `"digits"`,
+            `"dogs_vs_cats"`), or
             the path of an `.npz` file in Keras's `mnist.npz` layout, of a folder of MNIST-style
             IDX files (or one of them), of a CIFAR-10 python folder or `.tar.gz`, or of an
             image folder.

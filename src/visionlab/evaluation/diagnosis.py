@@ -43,6 +43,12 @@ PLATEAU_MIN_DELTA = 0.001          # validation accuracy gain (or relative loss 
 PLATEAU_PATIENCE = 5               # epochs without such a gain that make a plateau
 SUGGESTED_PATIENCE = 3             # EarlyStopping patience suggested for a plateau
 VALIDATION_ABOVE_TRAIN_GAP = 0.01  # validation accuracy this far above train accuracy
+# Batch-norm statistics lag: a model with trainable BN that reached this train accuracy ...
+BN_LAG_TRAIN_ACCURACY = 0.80
+BN_LAG_EARLY_EPOCHS = 2            # ... while validation, over the first epochs, was ...
+BN_LAG_EARLY_GAP = 0.30            # ... this far below train accuracy ...
+BN_LAG_NEAR_CHANCE = 0.10          # ... or within this of chance, ...
+BN_LAG_MAX_HORIZONS = 10           # ... in at most 10 / (1 - momentum) steps (1,000 at 0.99)
 
 
 def diagnose(
@@ -52,6 +58,7 @@ def diagnose(
     num_classes: int | None = None,
     class_names: Sequence[str] | None = None,
     dead_units: Mapping[str, float] | None = None,
+    batch_norm: Mapping[str, Any] | None = None,
     lang: str = "en",
 ) -> list[Finding]:
     """Diagnose a run from its per-epoch history (and test metrics when available).
@@ -65,6 +72,10 @@ def diagnose(
         class_names: class display names. Defaults to `metrics["class_names"]`.
         dead_units: layer name -> share of ReLU units that never activate
             (`interpretation.dead_unit_shares`). Defaults to None (rule skipped).
+        batch_norm: the run's batch-norm facts, `run.batch_norm`: `trainable_layers`,
+            `momentum`, `steps_per_epoch`, with its `precise_bn` decision and a
+            `recalibrated` record (`visionlab recalibrate-bn`) when there are any. Defaults
+            to None (the batch-norm rule is skipped).
         lang: `"en"` or `"vi"`. Defaults to `"en"`.
 
     Returns:
@@ -85,11 +96,14 @@ def diagnose(
     curves = _Curves(history)
     findings: list[Finding] = []
     diverged = _divergence(curves)
-    chance = _learned_nothing(curves, metrics, num_classes)
-    for found in (diverged, chance):
+    # Lagging batch-norm statistics distort every validation number, so when they explain the
+    # curves, the rules that read validation (overfitting, chance level …) would only mislead.
+    lag = _batch_norm_lag(curves, batch_norm or {}, num_classes) if diverged is None else None
+    chance = _learned_nothing(curves, metrics, num_classes) if lag is None else None
+    for found in (diverged, lag, chance):
         if found is not None:
             findings.append(found)
-    if diverged is None and chance is None:
+    if diverged is None and chance is None and lag is None:
         for rule in (_overfitting, _underfitting, _high_learning_rate, _plateau,
                      _validation_above_train):
             found = rule(curves)
@@ -224,6 +238,51 @@ def _learned_nothing(curves: _Curves, metrics: Mapping[str, Any],
                               {"predicted": predicted, "num_classes": num_classes}))
     sentences.append(("diagnosis.learned_nothing.symmetry", {}))
     return make_finding("learned_nothing", "problem", numbers, sentences)
+
+
+def _batch_norm_lag(curves: _Curves, facts: Mapping[str, Any],
+                    num_classes: int | None) -> Finding | None:
+    """Validation far below training from the start, on few steps, with trainable batch norm."""
+    layers, momentum = int(facts.get("trainable_layers") or 0), facts.get("momentum")
+    steps_per_epoch = facts.get("steps_per_epoch")
+    if not layers or momentum is None or not steps_per_epoch:
+        return None
+    if (facts.get("precise_bn") or {}).get("active"):
+        return None  # validation used recomputed statistics: the gap is not theirs
+    steps = int(steps_per_epoch) * curves.length
+    if steps * (1.0 - float(momentum)) > BN_LAG_MAX_HORIZONS:
+        return None
+    train, validation = curves["accuracy"], curves["val_accuracy"]
+    early = slice(0, min(BN_LAG_EARLY_EPOCHS, curves.length))
+    final_train, final_validation = curves.last("accuracy"), curves.last("val_accuracy")
+    if not (math.isfinite(final_train) and math.isfinite(final_validation)):
+        return None
+    if final_train < BN_LAG_TRAIN_ACCURACY or final_train - final_validation < OVERFITTING_GAP:
+        return None
+    early_gap = float(np.nanmean(train[early] - validation[early]))
+    early_validation = float(np.nanmean(validation[early]))
+    near_chance = bool(num_classes) and early_validation <= 1.0 / num_classes + BN_LAG_NEAR_CHANCE
+    if not (early_gap >= BN_LAG_EARLY_GAP or near_chance):
+        return None
+    start_share = float(momentum) ** steps
+    numbers: dict[str, Any] = {
+        "train_accuracy": final_train, "val_accuracy": final_validation,
+        "first_val_accuracy": float(validation[0]), "early_gap": early_gap, "steps": steps,
+        "momentum": float(momentum), "trainable_layers": layers, "start_share": start_share}
+    sentences = [("diagnosis.bn_lag.message", {
+        "train": percent(final_train), "first_validation": percent(float(validation[0])),
+        "validation": percent(final_validation), "layers": layers, "steps": steps}),
+        ("diagnosis.bn_lag.cause", {
+            "momentum": number(float(momentum), 3), "step_share": percent(1 - float(momentum)),
+            "steps": steps, "start_share": percent(start_share)})]
+    recalibrated = facts.get("recalibrated") or {}
+    before, after = recalibrated.get("test_accuracy_before"), recalibrated.get("test_accuracy")
+    if before is not None and after is not None:
+        numbers.update(recalibrated_test_accuracy_before=float(before),
+                       recalibrated_test_accuracy=float(after))
+        sentences.append(("diagnosis.bn_lag.recalibrated", {
+            "before": percent(float(before)), "after": percent(float(after))}))
+    return make_finding("bn_lag", "problem", numbers, sentences)
 
 
 def _overfitting(curves: _Curves) -> Finding | None:

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "rule.recall_spread": "Uneven classes",
     "rule.class_imbalance": "Class imbalance",
     "rule.dead_units": "Dead ReLU units",
+    "rule.bn_lag": "Batch-norm statistics lag behind the weights",
     "diagnosis.knob_label": "What to try",
     "diagnosis.healthy.message": (
         "Training looks healthy: validation accuracy {validation} at the last epoch (best "
@@ -121,6 +122,26 @@ MESSAGES: dict[str, str] = {
     "diagnosis.dead_units.knob": (
         "Lower the learning rate, use He initialization (he_normal), or try LeakyReLU or GELU; "
         "batch normalization also helps."),
+    "diagnosis.bn_lag.message": (
+        "Train accuracy reached {train}, but validation accuracy was {first_validation} at "
+        "epoch 1 and {validation} at the end: far below from the first epochs on, in a model "
+        "with {layers} trainable batch-norm layers trained for only {steps} steps. This is not "
+        "overfitting."),
+    "diagnosis.bn_lag.cause": (
+        "While training, batch normalization scales each batch by that batch's own mean and "
+        "variance; validation, test and predict use moving averages instead, which move only "
+        "{step_share} toward each new batch (momentum {momentum}). After {steps} steps they "
+        "have not caught up with the weights (their starting values alone still weigh "
+        "{start_share}), so at test time the network sees wrongly scaled activations."),
+    "diagnosis.bn_lag.recalibrated": (
+        "The statistics were recomputed after training (`visionlab recalibrate-bn`): test "
+        "accuracy {before} → {after}. The curves still show the lagging ones."),
+    "diagnosis.bn_lag.knob": (
+        "Recompute the statistics exactly: set train.precise_bn = true (the default \"auto\" "
+        "turns it on when it measures the lag), or fix this run without retraining with "
+        "`visionlab recalibrate-bn RUN`. Or let the averages follow faster with a lower "
+        "model.bn_momentum (for example 0.9), or give them more steps: more epochs or a "
+        "smaller train.batch_size."),
     # Report.
     "status.completed": "completed",
     "status.running": "running",

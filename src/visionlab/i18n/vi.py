@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "rule.recall_spread": "Các lớp chênh lệch",
     "rule.class_imbalance": "Mất cân bằng lớp",
     "rule.dead_units": "Nơ-ron ReLU chết",
+    "rule.bn_lag": "Thống kê batch norm chưa theo kịp trọng số",
     "diagnosis.knob_label": "Nên thử",
     "diagnosis.healthy.message": (
         "Quá trình huấn luyện có vẻ ổn: độ chính xác trên tập kiểm định ở epoch cuối là "
@@ -123,6 +124,28 @@ MESSAGES: dict[str, str] = {
     "diagnosis.dead_units.knob": (
         "Giảm tốc độ học, dùng khởi tạo He (he_normal), hoặc thử LeakyReLU hay GELU; chuẩn hóa "
         "theo batch (batch normalization) cũng có ích."),
+    "diagnosis.bn_lag.message": (
+        "Độ chính xác trên tập huấn luyện đạt {train}, nhưng trên tập kiểm định chỉ "
+        "{first_validation} ở epoch 1 và {validation} ở epoch cuối: thấp hơn hẳn ngay từ những "
+        "epoch đầu, với một mô hình có {layers} tầng batch norm được huấn luyện và chỉ "
+        "{steps} bước cập nhật. Đây không phải là quá khớp (overfitting)."),
+    "diagnosis.bn_lag.cause": (
+        "Khi huấn luyện, batch normalization chuẩn hóa mỗi batch bằng trung bình và phương sai "
+        "của chính batch đó; còn khi kiểm định, kiểm tra và dự đoán, nó dùng các trung bình "
+        "trượt (moving average), mà mỗi batch mới chỉ kéo đi {step_share} (momentum "
+        "{momentum}). Sau {steps} bước, các trung bình này vẫn chưa theo kịp trọng số (riêng "
+        "giá trị khởi đầu vẫn chiếm {start_share}), nên lúc kiểm tra mạng nhận các kích hoạt "
+        "bị chuẩn hóa sai tỉ lệ."),
+    "diagnosis.bn_lag.recalibrated": (
+        "Các thống kê đã được tính lại sau khi huấn luyện (`visionlab recalibrate-bn`): độ "
+        "chính xác trên tập kiểm tra {before} → {after}. Các đường cong vẫn cho thấy thống kê "
+        "cũ bị trễ."),
+    "diagnosis.bn_lag.knob": (
+        "Tính lại chính xác các thống kê: đặt train.precise_bn = true (mặc định \"auto\" tự "
+        "bật khi đo thấy độ trễ), hoặc sửa lần chạy này mà không cần huấn luyện lại bằng "
+        "`visionlab recalibrate-bn RUN`. Hoặc để các trung bình theo nhanh hơn bằng "
+        "model.bn_momentum nhỏ hơn (ví dụ 0.9), hoặc cho chúng nhiều bước hơn: thêm epoch hay "
+        "giảm train.batch_size."),
     "status.completed": "hoàn tất",
     "status.running": "đang chạy",
     "status.interrupted": "bị ngắt giữa chừng",

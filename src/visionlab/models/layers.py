@@ -85,7 +85,10 @@ def layer_settings(
 def _check_bn_momentum(value: Any, batch_norm: bool) -> float:
     if (not isinstance(value, numbers.Real) or isinstance(value, bool)
             or not 0.0 <= float(value) < 1.0):
-        raise ModelError(f"bn_momentum must be a number in [0, 1), e.g. 0.9; got {value!r}.")
+        raise ModelError(
+            f"bn_momentum must be a number in [0, 1), e.g. 0.9 (Keras's default is 0.99; lower "
+            f"follows the weights faster); got {value!r}. Set model.bn_momentum to such a "
+            "number.")
     if not batch_norm and float(value) != 0.99:
         raise ModelError(f"bn_momentum = {value} has no effect: the model has no batch norm. "
                          "Set model.batch_norm = true, or remove model.bn_momentum.")

@@ -1,5 +1,6 @@
 """The dataset overview: `class_balance.png`, `samples.png`, `explore.json` and the terminal
-table, drawn from the numbers of `visionlab.data.explore.dataset_statistics`.
+table (and its HTML for notebooks), drawn from the numbers of
+`visionlab.data.explore.dataset_statistics`.
 
 Example:
     dataset = load_dataset("data/pizza_steak_sushi", image_size=224)
@@ -9,11 +10,12 @@ Example:
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +23,9 @@ from visionlab._io import write_json
 from visionlab.data.dataset import ImageDataset
 from visionlab.data.explore import dataset_statistics, sample_images
 from visionlab.reports.figures import class_balance_figure, image_grid_figure, save_figure
+from visionlab.reports.html import png_data_uri
+
+HTML_WIDTH = 110  # characters of the table in a notebook
 
 
 def explore_dataset(dataset: ImageDataset, output_dir: str | os.PathLike[str], *,
@@ -106,6 +111,27 @@ def render_explore_table(stats: dict[str, Any]) -> Any:
     # A blank line between sections keeps the walk readable.
     spaced = [item for part in parts for item in (part, Text(""))][:-1]
     return Group(*spaced)
+
+
+def explore_html(stats: dict[str, Any]) -> str:
+    """Return the overview as an HTML fragment: the table of `render_explore_table` and the
+    sample grid and class-balance figures (what a notebook shows for `visionlab.explore`).
+
+    Args:
+        stats: the dict returned by `explore_dataset` (its `files` must still exist).
+    """
+    # Recorded for export only: a console that thinks it is in Jupyter would display it too.
+    console = Console(file=io.StringIO(), record=True, width=HTML_WIDTH, color_system="standard",
+                      force_jupyter=False)
+    console.print(render_explore_table(stats))
+    table = console.export_html(inline_styles=True, code_format=(
+        '<pre style="font-family: var(--jp-code-font-family, monospace); font-size: 12px; '
+        'line-height: 1.3">{code}</pre>'))
+    images = "".join(
+        f'<img src="{png_data_uri(stats["files"][key])}" alt="{key}" '
+        'style="max-width: 100%; display: block; margin: 6px 0">'
+        for key in ("samples", "class_balance") if Path(stats["files"][key]).is_file())
+    return f'<div class="visionlab-explore">{table}{images}</div>'
 
 
 def _imbalance_text(stats: dict[str, Any]) -> Any:

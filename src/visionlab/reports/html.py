@@ -30,8 +30,8 @@ from visionlab.evaluation.interpretation import (
     random_sample_indices,
     top_losses,
 )
-from visionlab.evaluation.metrics import class_probabilities
-from visionlab.reports import figures
+from visionlab.reports import figures, grids
+from visionlab.reports.grids import SAMPLE_SEED, TOP_LOSSES_SIZE
 from visionlab.runs.folder import CONFIG_FILE, FIGURES_DIR, REPORT_FILE, SUMMARY_FILE
 from visionlab.runs.run import Run
 
@@ -43,15 +43,9 @@ SECTIONS = {
     "data": "section.data", "environment": "section.environment", "timings": "section.timings",
 }
 SECTION_IDS = tuple(SECTIONS)
-PREDICTION_GRID_SIZE = 24
-TOP_LOSSES_SIZE = 16
-GRID_COLUMNS = 8
 LOW_RECALL = 0.7  # per-class recall shown in red below this
 CONFUSED_PAIRS = 5
 DEAD_UNITS_SAMPLE = 512
-SAMPLE_SEED = 0
-RIGHT_COLOR = "#1a7f37"
-WRONG_COLOR = "#cf222e"
 
 
 def build_report(
@@ -134,7 +128,7 @@ def _context(run: Run, images: dict[str, str], dead_units: dict[str, float] | No
                         else run.status),
         "metrics": metrics,
         "findings": diagnose(history, metrics=metrics, class_names=class_names,
-                             dead_units=dead_units, lang=lang),
+                             dead_units=dead_units, batch_norm=run.batch_norm, lang=lang),
         "history": history,
         "best": run.best_epoch(),
         "per_class": _per_class_rows(metrics, class_names),
@@ -220,32 +214,12 @@ def _check_images(test_images: Any, predictions: dict[str, np.ndarray] | None) -
 
 def _grids(test_images: np.ndarray, predictions: dict[str, np.ndarray],
            class_names: Sequence[str], figures_dir: Path, lang: str) -> dict[str, str]:
-    y_true = np.asarray(predictions["y_true"]).astype(np.int64)
-    probabilities = class_probabilities(predictions["y_prob"])
-    indices = predictions.get("indices", np.arange(len(y_true)))
-    names = list(class_names) or [str(index) for index in range(probabilities.shape[1])]
-
-    def title(row: int, predicted: int) -> str:
-        return i18n.t("figure.prediction_title", lang, actual=names[y_true[row]],
-                      predicted=names[predicted],
-                      probability=i18n.format_percent(probabilities[row, predicted], lang, 0))
-
     images: dict[str, str] = {}
-    sample = random_sample_indices(len(y_true), PREDICTION_GRID_SIZE, SAMPLE_SEED)
-    if len(sample):
-        predicted = np.argmax(probabilities[sample], axis=1)
-        figure = figures.image_grid_figure(
-            test_images[indices[sample]], [title(row, p) for row, p in zip(sample, predicted)],
-            colors=[RIGHT_COLOR if p == y_true[row] else WRONG_COLOR
-                    for row, p in zip(sample, predicted)],
-            columns=GRID_COLUMNS)
+    figure = grids.prediction_grid_figure(test_images, predictions, class_names, lang=lang)
+    if figure is not None:
         images["predictions"] = _save(figure, figures_dir / "predictions.png")
-    mistakes = top_losses(y_true, predictions["y_prob"], TOP_LOSSES_SIZE)
-    if mistakes:
-        rows = np.array([mistake.index for mistake in mistakes])
-        figure = figures.image_grid_figure(
-            test_images[indices[rows]], [title(m.index, m.predicted) for m in mistakes],
-            colors=[WRONG_COLOR] * len(mistakes), columns=GRID_COLUMNS)
+    figure = grids.top_losses_figure(test_images, predictions, class_names, lang=lang)
+    if figure is not None:
         images["top_losses"] = _save(figure, figures_dir / "top_losses.png")
     return images
 

@@ -23,6 +23,7 @@ from visionlab.data.dataset import ImageDataset
 from visionlab.models.registry import summary_text
 from visionlab.runs.environment import environment_info
 from visionlab.training.heads import OutputSpec
+from visionlab.training.saving import save_portable_model
 
 CONFIG_FILE = "config.toml"
 INFO_FILE = "run.json"
@@ -122,9 +123,13 @@ class RunFolder:
         _io.write_json(self.path / INFO_FILE, self.info)
 
     def save_model(self, model: keras.Model) -> None:
-        """Save model.keras atomically."""
+        """Save model.keras atomically, openable by plain Keras (`save_portable_model`).
+
+        Its optimizer's learning rate is the float the schedule ended at; the checkpoint keeps
+        the schedule itself for resuming.
+        """
         with _io.atomic_path(self.model_path, suffix=".keras") as tmp:
-            model.save(tmp)
+            save_portable_model(model, tmp)
 
     def write_metrics(self, metrics: dict[str, Any]) -> None:
         _io.write_json(self.path / METRICS_FILE, metrics)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import os
+import warnings
 import zipfile
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,17 @@ from visionlab.runs.folder import (
 from visionlab.training.history import is_finite_number, parse_history_csv
 from visionlab.training.saving import load_keras_model
 
+# The run.json fields that readers use, and the JSON types a hand edit must keep them in.
+INFO_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("name", "experiment", "status", "created", "finished"), (str,)),
+    **dict.fromkeys(("environment", "dataset", "model", "best", "transfer", "batch_norm",
+                     "precise_bn", "recalibrated_bn", "dead_units"), (dict,)),
+    **dict.fromkeys(("seconds", "test_accuracy"), (int, float)),
+    "warnings": (list,),
+}
+_JSON_NAMES = {str: "a string", dict: "an object", list: "a list", int: "a number",
+               float: "a number", bool: "true/false"}
+
 
 class Run:
     """A run folder read back from disk.
@@ -43,6 +56,9 @@ class Run:
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise RunError(f"'{self.path}' is a file, not a run folder. Pass the folder that "
+                           "`visionlab train` created (list them with `visionlab runs`).")
         if not self.path.is_dir():
             raise RunError(
                 f"Run folder '{self.path}' does not exist. List runs with `visionlab runs`."
@@ -68,6 +84,14 @@ class Run:
         if not isinstance(info, dict):
             raise RunError(f"{self.path / INFO_FILE} does not hold a JSON object; restore it "
                            "from a backup, or train the run again.")
+        for key, kinds in INFO_FIELD_TYPES.items():
+            value = info.get(key)
+            if value is not None and not isinstance(value, kinds):
+                expected = " or ".join(_JSON_NAMES[kind] for kind in kinds)
+                raise RunError(
+                    f"{self.path / INFO_FILE}: '{key}' must be {expected}, not "
+                    f"{_JSON_NAMES.get(type(value), type(value).__name__)} (was the file edited "
+                    "by hand?). Restore it from a backup, or train the run again.")
         return info
 
     @property
@@ -110,7 +134,12 @@ class Run:
         path = self.path / METRICS_FILE
         if not path.is_file():
             return {}
-        return self._json(METRICS_FILE, f"Recompute it with `visionlab evaluate {self.path}`.")
+        fix = f"Recompute it with `visionlab evaluate {self.path}`."
+        metrics = self._json(METRICS_FILE, fix)
+        if not isinstance(metrics, dict):
+            raise RunError(f"{path} does not hold a JSON object (was the file edited by "
+                           f"hand?). {fix}")
+        return metrics
 
     @cached_property
     def class_names(self) -> list[str]:
@@ -150,6 +179,19 @@ class Run:
     @property
     def model_path(self) -> Path:
         return self.path / MODEL_FILE
+
+    @property
+    def batch_norm(self) -> dict[str, Any] | None:
+        """The batch-norm facts for `diagnose(batch_norm=...)`, or None without batch norm.
+
+        run.json's `batch_norm` (trainable layers, momentum, steps per epoch) with the
+        `precise_bn` decision and the `recalibrated_bn` record (`visionlab recalibrate-bn`).
+        """
+        facts = self.info.get("batch_norm")
+        if not isinstance(facts, dict):
+            return None
+        return {**facts, "precise_bn": self.info.get("precise_bn"),
+                "recalibrated": self.info.get("recalibrated_bn")}
 
     def load_model(self) -> Any:
         """Load model.keras with plain Keras (safe mode)."""
@@ -197,15 +239,33 @@ def load_run(path: str | os.PathLike[str]) -> Run:
 
 
 def list_runs(runs_dir: str | os.PathLike[str] | None = None,
-              run_class: type[Run] = Run) -> list[Run]:
-    """Return every run folder under `runs_dir` (default `./runs`), oldest first.
+              run_class: type[Run] = Run,
+              on_error: Callable[[RunError], None] | None = None) -> list[Run]:
+    """Return every readable run folder under `runs_dir` (default `./runs`), oldest first.
+
+    A folder whose run.json cannot be read is left out, so one damaged run never hides the
+    others; its `RunError` (naming the file and the fix) goes to `on_error`.
 
     Args:
         runs_dir: the parent folder. Defaults to `$VISIONLAB_RUNS` or `./runs`.
         run_class: the `Run` class to open each folder with. Defaults to `Run`.
+        on_error: called with the error of each unreadable run. Defaults to None (a warning).
     """
     parent = Path(runs_dir) if runs_dir is not None else default_runs_dir()
     if not parent.is_dir():
         return []
-    runs = [run_class(child) for child in parent.iterdir() if (child / INFO_FILE).is_file()]
+    runs = []
+    for child in sorted(parent.iterdir()):
+        if not (child / INFO_FILE).is_file():
+            continue
+        run = run_class(child)
+        try:
+            run.info  # noqa: B018 - parsed and checked here, so a damaged run.json is found now
+        except RunError as error:
+            if on_error is None:
+                warnings.warn(str(error), stacklevel=2)
+            else:
+                on_error(error)
+            continue
+        runs.append(run)
     return sorted(runs, key=lambda run: run.info.get("created", ""))

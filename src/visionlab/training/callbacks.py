@@ -286,9 +286,11 @@ class GracefulInterrupt(keras.callbacks.Callback):
     """First Ctrl-C: finish the current batch, then stop; a second Ctrl-C stops at once.
 
     After `fit` returns, `interrupted` is True when the user asked to stop, so the caller can
-    save a checkpoint and print a resume hint. The previous SIGINT handler is restored in
-    `on_train_end`; call `restore_handler()` in a `finally` block too, because Keras skips
-    `on_train_end` when an exception escapes `fit`. Outside the main thread it does nothing.
+    save a checkpoint and print a resume hint; `epoch` is the epoch cut short (1-based), or None
+    when Ctrl-C came after the last batch and every epoch is complete. The previous SIGINT
+    handler is restored in `on_train_end`; call `restore_handler()` in a `finally` block too,
+    because Keras skips `on_train_end` when an exception escapes `fit`. Outside the main thread
+    it does nothing.
     """
 
     def __init__(self):
@@ -323,6 +325,11 @@ class GracefulInterrupt(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
+        if self.requested and not self.interrupted:
+            # Ctrl-C after the last batch (during the last validation, history or checkpoint
+            # write): every epoch is complete, but the user still asked to stop, so the caller
+            # must not go on to the next phase or the evaluation. No epoch was cut short.
+            self.interrupted = True
         self.restore_handler()
 
     def restore_handler(self) -> None:

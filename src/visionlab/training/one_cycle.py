@@ -2,7 +2,8 @@
 
 Registered with Keras (package "visionlab") on import, so a checkpoint whose optimizer uses it
 reloads with `keras.models.load_model` once visionlab is imported. The `model.keras` users get
-carries no optimizer, so it never needs this class.
+never needs this class: its optimizer carries the rate the schedule ended at as a plain float
+(`visionlab.training.saving.save_portable_model`).
 """
 
 from __future__ import annotations

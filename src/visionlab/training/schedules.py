@@ -5,8 +5,9 @@ Every schedule has a per-epoch form (an `EpochSchedule`, called by
 "cosine" and "one_cycle" also have a per-step form, a
 `keras.optimizers.schedules.LearningRateSchedule` passed to the optimizer, which `get_schedule`
 returns by default because the learning rate then changes smoothly within an epoch. Per-step
-schedules are serializable, so a model compiled with one saves and reloads with
-`keras.models.load_model(..., safe_mode=True)`.
+schedules are serializable, so a checkpoint compiled with one saves and reloads with
+`keras.models.load_model(..., safe_mode=True)` (visionlab imported for "one_cycle"); a run's
+`model.keras` carries the rate reached instead, as a float, and needs no visionlab.
 
 All per-epoch formulas are closed forms of the epoch index, so a resumed run continues the same
 curve.

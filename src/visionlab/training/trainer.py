@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import keras
+from rich.console import Console
 
 from visionlab import _io
 from visionlab.config import ExperimentConfig, TrainConfig
@@ -26,7 +27,7 @@ from visionlab.training.determinism import EpochSeeding
 from visionlab.training.fit import balanced_class_weight
 from visionlab.training.heads import OutputSpec
 from visionlab.training.history import format_history_csv
-from visionlab.training.precise_bn import PreciseBatchNorm, batch_norm_facts
+from visionlab.training.precise_bn import PreciseBatchNorm, StatisticsBatches, batch_norm_facts
 
 
 class RunRecorder(Protocol):
@@ -65,6 +66,13 @@ def make_batches(split: Split, train: TrainConfig, spec: OutputSpec | None = Non
                         one_hot=bool(spec and spec.one_hot))
 
 
+def make_statistics_batches(split: Split, train: TrainConfig, spec: OutputSpec | None = None,
+                            num_classes: int | None = None) -> StatisticsBatches:
+    """The sample of `split` that precise BN averages batch statistics over (`precise_bn`)."""
+    return StatisticsBatches(split.images, split.labels, train.batch_size, seed=train.seed,
+                             num_classes=num_classes, one_hot=bool(spec and spec.one_hot))
+
+
 def early_stopping_callbacks(config: ExperimentConfig) -> list[ResumableEarlyStopping]:
     """Return the configured early stopping as a (resumable) callback list, empty when off."""
     settings = config.train.early_stopping
@@ -84,15 +92,19 @@ class Trainer:
         spec: output layer and label encoding.
         recorder: the run folder (`visionlab.runs.folder.RunFolder`).
         verbose: 0 silent, 1 one line per epoch / Rich progress.
+        progress: the progress display callback (a notebook's, say). Defaults to None
+            (`RichProgress(verbose)`, the terminal's).
     """
 
     def __init__(self, config: ExperimentConfig, dataset: ImageDataset, spec: OutputSpec,
-                 recorder: RunRecorder, verbose: int = 1):
+                 recorder: RunRecorder, verbose: int = 1,
+                 progress: keras.callbacks.Callback | None = None):
         self.config = config
         self.dataset = dataset
         self.spec = spec
         self.recorder = recorder
         self.verbose = verbose
+        self.progress = progress
 
     @property
     def run_dir(self) -> Path:
@@ -127,9 +139,9 @@ class Trainer:
         interrupt = vl_callbacks.GracefulInterrupt()
         history_writer = vl_callbacks.HistoryWriter(
             self.recorder.history_path, phase=phase, initial_rows=history_rows or [])
-        precise = self._precise_bn(model, train_batches, validation_batches, interrupt)
-        callbacks = self._callbacks(phase, nan_guard, interrupt, history_writer,
-                                    [precise, *(extra_callbacks or [])])
+        precise = self._precise_bn(model, len(train_batches), validation_batches, interrupt)
+        callbacks = self._callbacks(phase, nan_guard, interrupt, history_writer, precise,
+                                    extra_callbacks or [])
         class_weight = (balanced_class_weight(self.dataset.split("train").labels,
                                               self.dataset.num_classes)
                         if train_config.class_weight == "balanced" else None)
@@ -156,46 +168,59 @@ class Trainer:
             self._stop_interrupted(history_writer.rows, interrupt.epoch)
         return history_writer.rows
 
-    def _precise_bn(self, model: keras.Model, train_batches: Any, validation_batches: Any,
+    def _precise_bn(self, model: keras.Model, steps_per_epoch: int, validation_batches: Any,
                     interrupt: vl_callbacks.GracefulInterrupt) -> PreciseBatchNorm:
-        """The precise-BN callback; its decision (and the BN facts) go into run.json."""
-        facts = batch_norm_facts(model, len(train_batches))
+        """The precise-BN callback; the BN facts and its decision go into run.json."""
+        train_config = self.config.train
+        facts = batch_norm_facts(model, steps_per_epoch)
         if facts["trainable_layers"]:
             self.save_info(batch_norm=facts)
         recorded = self.info.get("precise_bn")
-        statistics = self.batches(self.dataset.split("train"), shuffle=False)
+        batches = make_statistics_batches(self.dataset.split("train"), train_config, self.spec,
+                                          self.dataset.num_classes)
+        return PreciseBatchNorm(
+            train_config.precise_bn, batches, validation_batches, seed=train_config.seed,
+            decided=recorded if isinstance(recorded, dict) else None,
+            on_decision=self._record_precise_bn, interrupt=interrupt)
 
-        def record(decision: dict[str, Any]) -> None:
-            self.save_info(precise_bn=decision)
-            if self.verbose and decision.get("mode") == "auto":
-                verdict = "on" if decision["active"] else "off"
-                print(f"precise_bn = auto -> {verdict}: {decision['metric']} "
-                      f"{decision['stale']:.4f} with the moving statistics, "
-                      f"{decision['recomputed']:.4f} recomputed "
-                      f"(epoch {decision['decided_at_epoch']}, {decision['measured_on']})")
-
-        return PreciseBatchNorm(self.config.train.precise_bn, statistics, validation_batches,
-                                decided=recorded if isinstance(recorded, dict) else None,
-                                on_decision=record, interrupt=interrupt)
+    def _record_precise_bn(self, decision: dict[str, Any]) -> None:
+        self.save_info(precise_bn=decision)
+        if not self.verbose:
+            return
+        if decision.get("mode") != "auto":
+            state = "on" if decision["active"] else "off"
+            Console().print(f"precise_bn = {str(decision['mode']).lower()}: batch-norm "
+                            f"statistics recomputed after each epoch: {state}.", highlight=False)
+            return
+        moving, recomputed = decision["moving"], decision["recomputed"]
+        Console().print(
+            f"precise_bn = auto -> {'on' if decision['active'] else 'off'} at epoch "
+            f"{decision['decided_at_epoch']} ({decision['measured_on']}: accuracy "
+            f"{moving.get('val_accuracy', float('nan')):.2%} with the moving statistics, "
+            f"{recomputed.get('val_accuracy', float('nan')):.2%} recomputed): "
+            f"{decision['reason']}.", highlight=False, soft_wrap=True)
 
     def _callbacks(self, phase: str, nan_guard: vl_callbacks.NanGuard,
                    interrupt: vl_callbacks.GracefulInterrupt,
-                   history_writer: vl_callbacks.HistoryWriter,
+                   history_writer: vl_callbacks.HistoryWriter, precise: PreciseBatchNorm,
                    extra_callbacks: list[keras.callbacks.Callback]) -> list[Any]:
         early_stopping = next((callback for callback in extra_callbacks
                                if isinstance(callback, ResumableEarlyStopping)), None)
         # Order matters: the interrupt flag and the epoch's lr/seconds must be set before the
-        # history writer and the checkpoint look at the epoch.
+        # history writer and the checkpoint look at the epoch. Precise BN replaces the epoch's
+        # validation numbers (and the statistics) before anything reads or saves them, and
+        # before EpochTimer, so an epoch's seconds include its statistics pass.
         return [
             interrupt,
             EpochSeeding(self.config.train.seed),
+            precise,
             vl_callbacks.EpochTimer(),
             nan_guard,
             *extra_callbacks,
             history_writer,
             EpochCheckpoint(self.recorder.checkpoint_dir, extra_state={"phase": phase},
                             interrupt=interrupt, early_stopping=early_stopping),
-            vl_callbacks.RichProgress(verbose=self.verbose),
+            self.progress or vl_callbacks.RichProgress(verbose=self.verbose),
         ]
 
     def _stop_diverged(self, model: keras.Model, diagnosis: str | None) -> None:
@@ -212,5 +237,6 @@ class Trainer:
         self.save_info(status="interrupted", resume=hint)
         raise TrainingInterrupted(
             f"Training was interrupted after {len(rows)} complete epoch(s); the run folder "
-            f"{self.run_dir} keeps them. Resume with: {hint}"
+            f"{self.run_dir} keeps them. Resume with: {hint} (in Python: "
+            f"visionlab.resume({str(self.run_dir)!r}))"
         )

@@ -25,7 +25,7 @@ from visionlab.models.backbones.catalog import (
     backbone_preprocessing,
     get_backbone_spec,
 )
-from visionlab.models.backbones.layers import BackbonePreprocessing
+from visionlab.models.backbones.layers import preprocessing_model
 from visionlab.models.backbones.transfer import build_transfer_model, set_trainable
 from visionlab.models.registry import register_model
 
@@ -54,8 +54,9 @@ _FACTORY_DOC = """{description}
         kernel_l2: L2 factor on the head's kernels. Defaults to 0.0.
         trainable_layers: backbone weight layers to train from the top (0 = frozen,
             `"all"`); BatchNorm always stays frozen. Defaults to 0.
-        include_preprocessing: start with `BackbonePreprocessing("{mode}")` so the model
-            takes 0..255 pixels. Defaults to False.
+        include_preprocessing: start with the backbone's own preprocessing ("{mode}" mode,
+            built-in Keras layers: `preprocessing_model`) so the model takes 0..255 pixels.
+            Defaults to False.
 """
 
 
@@ -83,10 +84,13 @@ for _name in BACKBONES:
     _register_backbone(_name)
 
 
-def preprocessing_layer(name: str, **kwargs: Any) -> Any:
-    """Return a saveable `BackbonePreprocessing` layer for backbone `name` (0..255 -> its input).
+def preprocessing_layer(name: str, channels: int = 3, **kwargs: Any) -> Any:
+    """Return backbone `name`'s preprocessing (0..255 -> its input) as built-in Keras layers.
+
+    A nested `keras.Model` without weights (`preprocessing_model`); `channels` 1 repeats
+    grayscale into RGB first. Keyword arguments go to `preprocessing_model` (e.g. `name`).
 
     Example:
         x = preprocessing_layer("resnet50")(inputs)  # RGB->BGR minus ImageNet means
     """
-    return BackbonePreprocessing(get_backbone_spec(name).preprocessing, **kwargs)
+    return preprocessing_model(get_backbone_spec(name).preprocessing, channels, **kwargs)

@@ -159,7 +159,7 @@ def backbone_preprocessing(name: str) -> dict[str, Any]:
 
     Returns:
         `{"mode", "input_range", "description", "input_size"}`; `mode` is what
-        `BackbonePreprocessing(mode)` takes, `input_size` the ImageNet resolution.
+        `preprocessing_model(mode)` takes, `input_size` the ImageNet resolution.
 
     Example:
         backbone_preprocessing("mobilenet_v2")["mode"]  # "tf"

@@ -23,7 +23,7 @@ def efficientnet_lite0(input_shape: Sequence[int] = (224, 224, 3), include_top: 
 
     Args:
         input_shape: `(height, width, 3)`, pixels scaled by `(x - 127) / 128`
-            (`BackbonePreprocessing("lite")`). Defaults to `(224, 224, 3)`.
+            (`preprocessing_model("lite")`). Defaults to `(224, 224, 3)`.
         include_top: keep the 1000-class ImageNet top. Defaults to True.
         weights: `"imagenet"` (visionlab's converted file, converted on first use when
             torch and the PyTorch package are installed), a `.weights.h5` path written by

@@ -3,6 +3,8 @@
 Model layout: `image` -> [`gray_to_rgb`] -> [`preprocessing`] -> `backbone` (a nested
 `keras.Model`, always called in inference mode so its BatchNorm statistics never move) ->
 `pool` -> [`head_dense_{i}` + `head_dropout_{i}`] -> [`dropout`] -> `predictions`.
+`preprocessing` is a nested model of built-in layers without weights (`preprocessing_model`;
+it repeats grayscale itself), so the whole model is built-in Keras.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from visionlab.models.backbones.catalog import BACKBONE_LAYER, get_backbone_spec
 from visionlab.models.backbones.efficientnet_lite import efficientnet_lite0
 from visionlab.models.backbones.head import add_head, check_head_arguments
 from visionlab.models.backbones.keras_apps import build_keras_backbone
-from visionlab.models.backbones.layers import BackbonePreprocessing
+from visionlab.models.backbones.layers import preprocessing_model
 
 POOLINGS = ("avg", "max", "flatten")
 
@@ -55,7 +57,7 @@ def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int
     inputs = keras.Input(shape=(height, width, channels), name="image")
     x = inputs
     if include_preprocessing:
-        x = BackbonePreprocessing(spec.preprocessing, name="preprocessing")(x)
+        x = preprocessing_model(spec.preprocessing, channels, name="preprocessing")(x)
     elif channels == 1:
         x = layers.Concatenate(name="gray_to_rgb")([x, x, x])
     x = base(x, training=False)

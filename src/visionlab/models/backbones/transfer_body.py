@@ -28,6 +28,7 @@ from visionlab.models.backbones.catalog import (
     backbone_preprocessing,
 )
 from visionlab.models.backbones.head import add_head
+from visionlab.models.backbones.layers import legacy_preprocessing_replaced
 from visionlab.models.backbones.transfer import set_trainable
 from visionlab.models.registry import create_model, get_model_entry
 
@@ -63,8 +64,8 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
                         run_model: Any = None) -> Any:
     """Build the model body on a pretrained base, frozen or not as the strategy starts.
 
-    The body takes raw 0..255 pixels: a registry backbone gets its own `BackbonePreprocessing`,
-    a run keeps its input scaling layers.
+    The body takes raw 0..255 pixels: a registry backbone gets its own preprocessing (built-in
+    layers, `preprocessing_model`), a run keeps its input scaling layers.
 
     Args:
         config: the resolved experiment (its `model` and `transfer` sections).
@@ -180,6 +181,8 @@ def _run_body(run_path: Path, source: Any, image_shape: tuple[int, int, int],
                and not layer.name.startswith("augment_")]
     base = keras.Model(old_body.inputs, old_body.get_layer("predictions").input,
                        name=BACKBONE_LAYER)
+    # A run saved before preprocessing was built-in Keras: the new model must not inherit it.
+    base = legacy_preprocessing_replaced(base)
     inputs = keras.Input(shape=tuple(image_shape), name="image")
     tensor = inputs
     for layer in scaling:

@@ -1,0 +1,23 @@
+"""`TrackingError`, and the message for a missing `mlflow` extra."""
+
+from __future__ import annotations
+
+from visionlab.errors import VisionlabError
+
+
+class TrackingError(VisionlabError):
+    """An experiment tracker cannot be used (its package is missing, its store refuses)."""
+
+
+def missing_extra(package: str, extra: str, purpose: str) -> TrackingError:
+    """Return the error for an optional package that a tracker needs but is not installed.
+
+    Args:
+        package: the module that failed to import, e.g. `"mlflow"`.
+        extra: the visionlab extra that installs it, e.g. `"mlflow"`.
+        purpose: what it is needed for, e.g. `"tracking = 'mlflow'"`.
+    """
+    return TrackingError(
+        f"{purpose} needs the Python package '{package}', which is not installed. Install the "
+        f"extra: pip install 'visionlab[{extra}]'"
+    )
