@@ -39,7 +39,7 @@ $(VENV)/.stamp-base: pyproject.toml
 # PyTorch reference model for the port check) and Chromium (+ its WebDriver, for the served page's
 # browser test) for the report screenshots.
 $(VENV)/.stamp-dev: $(VENV)/.stamp-base
-	@$(PIP) install -e '.[dev,jax,convert,export,serve,mlflow,tensorboard,notebook]'
+	@$(PIP) install -e '.[dev,jax,convert,export,serve,mlflow,tensorboard,notebook,sweep,audit]'
 	@$(PIP) install --no-deps foolbox==3.3.4 efficientnet-lite-pytorch==0.1.0
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		$(SUDO) apt-get update -qq && \

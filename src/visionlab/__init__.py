@@ -41,6 +41,7 @@ _LAZY = {
     "list_runs": "visionlab.api:list_runs",
     "Run": "visionlab.api:Run",
     "explore": "visionlab.api:explore",
+    "audit": "visionlab.api:audit",
     "explore_dataset": "visionlab.reports.explore:explore_dataset",
     "lr_find": "visionlab.api:lr_find",
     "augment_preview": "visionlab.api:augment_preview",

@@ -53,6 +53,8 @@ class DataConfig(_Section):
     test_per_class: int | None = Field(None, ge=1)
     normalize: Literal["none", "rescale", "standardize"] = "rescale"
     strict: bool = False
+    # Images left out right after loading: a list file as `visionlab audit` writes (audit.txt).
+    exclude: str | None = None
 
     @field_validator("image_size", mode="before")
     @classmethod
@@ -60,6 +62,19 @@ class DataConfig(_Section):
         if isinstance(value, int):
             return (value, value)
         return value
+
+    @field_validator("exclude")
+    @classmethod
+    def _exclude_file_exists(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ValueError(
+                f"the exclude list '{value}' does not exist; write it with `visionlab audit "
+                "DATA` or fix the path")
+        # Absolute, so the run folder's config.toml still finds it from another directory.
+        return str(path.resolve())
 
 
 class EarlyStoppingConfig(_Section):
@@ -322,6 +337,7 @@ description = "A small CNN on Fashion-MNIST."
 dataset = "fashion_mnist"     # mnist, fashion_mnist, cifar10, digits, or a folder path
 # image_size = [64, 64]       # resize (folders default to 224x224)
 # color_mode = "rgb"          # "rgb" or "grayscale"
+# exclude = "audit/fashion_mnist/audit.txt"   # images to leave out, from `visionlab audit`
 validation_split = 0.1        # stratified share of train held out for validation
 normalize = "rescale"         # "none" (0..255), "rescale" (/255), "standardize" (train mean/std)
 

@@ -7,7 +7,9 @@ Every command of `visionlab` is one function here, callable from a notebook too:
   `weights` (`api/runs.py`); `recalibrate_bn` (`api/recalibrate.py`)
 - around training: `explore`, `augment_preview`, `lr_find`, `recipe_table`, `compare`
   (`api/tools.py`), `compare_runs`
+- a dataset before training: `audit` (duplicates, leaks, label conflicts; `api/audit.py`)
 - export: `export_run` to SavedModel, ONNX or TFLite, checked against Keras (`api/export.py`)
+- sweeps: `sweep` on Ray Tune, `list_sweeps`, `load_sweep`, `sweep_table` (`api/sweeps.py`)
 - serving: `serve` (uvicorn) and `serving_app` (the FastAPI app) for a run's model, Keras or
   ONNX (`api/serving.py`)
 
@@ -45,9 +47,17 @@ _EXPORTS = {
     "report": "visionlab.api.runs:report",
     "weights": "visionlab.api.runs:weights",
     "recalibrate_bn": "visionlab.api.recalibrate:recalibrate_bn",
+    # dataset audit (api/audit.py)
+    "audit": "visionlab.api.audit:audit",
     # export (api/export.py)
     "export_run": "visionlab.api.export:export_run",
     "list_export_formats": "visionlab.export.registry:list_formats",
+    # sweeps on Ray Tune (api/sweeps.py, the `sweep` extra)
+    "sweep": "visionlab.api.sweeps:sweep",
+    "SweepResult": "visionlab.sweeps.runner:SweepResult",
+    "load_sweep": "visionlab.sweeps.spec:load_sweep",
+    "list_sweeps": "visionlab.sweeps.spec:list_sweeps",
+    "sweep_table": "visionlab.sweeps.results:sweep_table",
     # serving (api/serving.py)
     "serve": "visionlab.api.serving:serve",
     "serving_app": "visionlab.api.serving:serving_app",

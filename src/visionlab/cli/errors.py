@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from visionlab.errors import VisionlabError
 
@@ -29,13 +30,15 @@ def user_errors() -> Iterator[None]:
     except VisionlabError as error:
         if os.environ.get(DEBUG_ENV):
             raise
-        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        # escape: a message may name a TOML table ("[sweep]") or an extra ("visionlab[export]")
+        error_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False,
+                            soft_wrap=True)
         raise typer.Exit(code=2) from None
     except OSError as error:
         if os.environ.get(DEBUG_ENV):
             raise
-        error_console.print(f"[bold red]error:[/] {describe_os_error(error)}", highlight=False,
-                            soft_wrap=True)
+        error_console.print(f"[bold red]error:[/] {escape(describe_os_error(error))}",
+                            highlight=False, soft_wrap=True)
         raise typer.Exit(code=3) from None
 
 

@@ -12,6 +12,7 @@ import typer
 
 from visionlab import __version__
 from visionlab.cli import (
+    audit_commands,
     data_commands,
     explore_commands,
     export_commands,
@@ -19,6 +20,7 @@ from visionlab.cli import (
     model_commands,
     report_commands,
     serve_commands,
+    sweep_commands,
     train_commands,
 )
 from visionlab.cli.errors import DEBUG_ENV
@@ -32,8 +34,9 @@ app = typer.Typer(
 )
 
 # Each command module adds its commands with `register(app)`.
-_COMMAND_MODULES = (data_commands, explore_commands, model_commands, train_commands,
-                    report_commands, inspect_commands, export_commands, serve_commands)
+_COMMAND_MODULES = (data_commands, explore_commands, audit_commands, model_commands,
+                    train_commands, report_commands, inspect_commands, export_commands,
+                    serve_commands, sweep_commands)
 
 
 def _register_all() -> None:

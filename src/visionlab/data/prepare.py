@@ -1,8 +1,9 @@
 """`prepare_dataset`: the dataset an experiment trains on, from its `[data]` section.
 
-Loads the configured dataset, subsamples it per class when asked, carves a stratified validation
-split and resizes array datasets to the configured size, in that order: so 100 images per class
-of Fashion-MNIST at 96x96 resize 1,000 images, not 70,000. Folders are decoded at the target
+Loads the configured dataset, leaves out the images listed in `data.exclude` (`data/exclude.py`),
+subsamples it per class when asked, carves a stratified validation split and resizes array
+datasets to the configured size, in that order: so 100 images per class of Fashion-MNIST at
+96x96 resize 1,000 images, not 70,000. Folders are decoded at the target
 size directly (`formats.resized_after_loading` is that rule).
 
 Example:
@@ -17,6 +18,7 @@ import numpy as np
 from visionlab.config import DataConfig
 from visionlab.data import loading
 from visionlab.data.dataset import ImageDataset, Split
+from visionlab.data.exclude import exclude_images
 from visionlab.data.formats import resized_after_loading
 from visionlab.data.splits import split_validation
 from visionlab.data.transforms import conform
@@ -44,6 +46,8 @@ def prepare_dataset(data: DataConfig, seed: int, progress: bool = True) -> Image
         strict=data.strict,
         progress=progress,
     )
+    if data.exclude:
+        dataset = exclude_images(dataset, data.exclude)
     if data.train_per_class:
         dataset = subsample_per_class(dataset, data.train_per_class, seed)
     if data.test_per_class and "test" in dataset.splits:
