@@ -39,9 +39,9 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     tmp = Path(tmp_name)
     try:
         yield tmp
-        _fsync(tmp)  # the data is on disk before the rename makes it the file
+        fsync_file(tmp)  # the data is on disk before the rename makes it the file
         # mkstemp creates 0600 files; give the result the permissions a normal write would.
-        os.chmod(tmp, 0o666 & ~_current_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -49,12 +49,14 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         raise
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush a written file's data to disk (best effort: an OS error is ignored)."""
     with contextlib.suppress(OSError), open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it for longer than a call)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

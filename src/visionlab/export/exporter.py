@@ -131,7 +131,7 @@ def _staging_directory(target: Path) -> Iterator[Path]:
     try:
         yield staging
         _fsync_tree(staging)
-        os.chmod(staging, 0o777 & ~_current_umask())  # mkdtemp makes it private (0700)
+        os.chmod(staging, 0o777 & ~_io.current_umask())  # mkdtemp makes it private (0700)
         _replace_directory(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -160,11 +160,4 @@ def _replace_directory(source: Path, target: Path) -> None:
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
-            with contextlib.suppress(OSError), open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+            _io.fsync_file(path)
