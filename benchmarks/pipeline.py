@@ -22,16 +22,23 @@ Each pass records wall time and CPU time (getrusage user + system of the whole p
 threads, TensorFlow's included): on a shared machine the CPU ms per image is the fair figure.
 The cold pass runs once per thread count in --threads.
 
+`--source DIR` benchmarks an existing folder of class folders instead (e.g. the real photos in
+../shared/datasets/dogs-vs-cats); --images and --sides are then ignored. `--decoders` only
+times, on one thread, each way to make a row: visionlab's Pillow path and its stages against
+TensorFlow's JPEG decoder and area resize (see `decoder_costs`).
+
 Run: .venv/bin/python benchmarks/pipeline.py [--images 1600] [--repeats 3] [--threads 2,3,4]
-     [--skip-strategies] [--sides 1024,1600,2048,3000]
-Writes benchmarks/_out/pipeline.json (pipeline-<sides>.json for other --sides) and prints
-Markdown tables for BENCHMARKS.md.
+     [--skip-strategies] [--sides 1024,1600,2048,3000] [--source DIR] [--decoders]
+Writes benchmarks/_out/pipeline.json (pipeline-<sides>.json for other --sides,
+pipeline-<DIR name>.json for --source) and prints Markdown tables for BENCHMARKS.md, with the
+ratio of each repetition to the same-quality peer.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import multiprocessing
 import os
 import platform
@@ -148,6 +155,84 @@ def visionlab_pass(root: Path, cache_dir: Path, workers: int = WORKERS) -> int:
     return seen
 
 
+def decoder_costs(paths: list[str], repeats: int, limit: int = 600) -> dict:
+    """One thread, CPU ms per image (min over repeats) of each way to make a 224x224 RGB row.
+
+    pillow                visionlab's `decode_image` (libjpeg-turbo via Pillow, BOX resize)
+    pillow decode only    Pillow's libjpeg decode (with `Image.draft` where it applies)
+    pillow BOX only       the BOX resize of the already decoded image
+    tf decode             tf.io.decode_jpeg (INTEGER_ACCURATE DCT, ratio like Image.draft)
+    tf decode + BOX       TensorFlow's decode, then Pillow's BOX resize (Image.fromarray)
+    tf decode + area      tf.image.resize(method="area") rounded to uint8, as Keras's peer
+
+    Also counts files whose TensorFlow decode differs from Pillow's, and the per-pixel
+    difference of "tf decode + area" from "pillow".
+    """
+    import tensorflow as tf  # imported here like keras above: 2-3 s, only when asked for
+
+    from visionlab.data import decode
+
+    paths = paths[:: max(1, len(paths) // limit)][:limit]
+    encoded = [Path(path).read_bytes() for path in paths]
+
+    def ratio(data: bytes) -> int:  # the scale Image.draft picks (1, 2, 4 or 8)
+        image = Image.open(io.BytesIO(data))
+        full_width = image.width
+        image.draft("RGB", IMAGE_SIZE)
+        return round(full_width / image.width)
+
+    ratios = [ratio(data) for data in encoded]
+
+    def pillow_decoded(data: bytes) -> Image.Image:
+        image = Image.open(io.BytesIO(data))
+        image.draft("RGB", IMAGE_SIZE)
+        image.load()
+        return image
+
+    decoded = [pillow_decoded(data) for data in encoded]
+
+    def tf_decode(data: bytes, scale: int) -> np.ndarray:
+        return tf.io.decode_jpeg(data, channels=3, ratio=scale,
+                                 dct_method="INTEGER_ACCURATE").numpy()
+
+    def box(image: Image.Image) -> np.ndarray:
+        return np.asarray(image.resize(IMAGE_SIZE[::-1], Image.Resampling.BOX,
+                                       reducing_gap=2.0))
+
+    def tf_area(data: bytes, scale: int) -> np.ndarray:
+        resized = tf.image.resize(tf.io.decode_jpeg(data, channels=3, ratio=scale,
+                                                    dct_method="INTEGER_ACCURATE"),
+                                  IMAGE_SIZE, method="area")
+        return tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8).numpy()
+
+    ways = {
+        "pillow": lambda: [decode.decode_image(path, IMAGE_SIZE) for path in paths],
+        "pillow decode only": lambda: [pillow_decoded(data) for data in encoded],
+        "pillow BOX only": lambda: [box(image) for image in decoded],
+        "tf decode": lambda: [tf_decode(data, scale) for data, scale in zip(encoded, ratios)],
+        "tf decode + BOX": lambda: [box(Image.fromarray(tf_decode(data, scale)))
+                                    for data, scale in zip(encoded, ratios)],
+        "tf decode + area": lambda: [tf_area(data, scale)
+                                     for data, scale in zip(encoded, ratios)],
+    }
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(repeats):  # interleaved, so load changes hit every way alike
+        for name, make in ways.items():
+            start = time.process_time()
+            make()
+            best[name] = min(best[name], time.process_time() - start)
+    differing = sum(not np.array_equal(np.asarray(image), tf_decode(data, scale))
+                    for image, data, scale in zip(decoded, encoded, ratios))
+    difference = np.stack([np.abs(decode.decode_image(path, IMAGE_SIZE).astype(np.int16)
+                                  - tf_area(data, scale))
+                           for path, data, scale in zip(paths, encoded, ratios)])
+    return {"files": len(paths),
+            "cpu_ms_per_image": {name: 1000 * value / len(paths) for name, value in best.items()},
+            "tf_decode_differs_from_pillow": int(differing),
+            "tf_area_vs_pillow": {"mean": float(difference.mean()),
+                                  "max": int(difference.max())}}
+
+
 def cpu_seconds() -> float:
     """User + system CPU seconds of this process so far, all threads (TensorFlow's too)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -190,13 +275,36 @@ def main() -> None:
                         help="comma-separated decode thread counts for the cold pass")
     parser.add_argument("--skip-strategies", action="store_true",
                         help="skip the threads-vs-processes comparison")
+    parser.add_argument("--decoders", action="store_true",
+                        help="only compare one-thread decode paths (Pillow vs TensorFlow)")
     parser.add_argument("--sides", default=",".join(map(str, LONGEST_SIDES)),
                         help="comma-separated longest sides (px) the photos are re-encoded at; "
                              "e.g. 1024,1600,2048,3000 for phone-sized photos")
+    parser.add_argument("--source", type=Path, default=None,
+                        help="benchmark this folder of class folders instead of re-encoded photos")
     arguments = parser.parse_args()
-    root = make_dataset(arguments.images,
-                        sides=tuple(int(side) for side in arguments.sides.split(",")))
-    paths = sorted(str(path) for path in root.rglob("*.jpg"))
+    if arguments.source is not None:
+        root = arguments.source.expanduser().resolve()
+        if not root.is_dir():
+            sys.exit(f"--source '{arguments.source}' is not a folder of class folders.")
+    else:
+        root = make_dataset(arguments.images,
+                            sides=tuple(int(side) for side in arguments.sides.split(",")))
+    paths = sorted(str(path) for path in root.rglob("*")
+                   if path.suffix.lower() in (".jpg", ".jpeg"))
+    if arguments.decoders:
+        from visionlab._io import write_json
+
+        costs = {"source": str(root), **decoder_costs(paths, arguments.repeats)}
+        write_json(OUT / f"decoders-{root.name}.json", costs)
+        print(f"{costs['files']} JPEGs from {root}, one thread, CPU ms per image, min of "
+              f"{arguments.repeats}; {machine()}\n\n| path | CPU ms / image |\n| --- | ---: |")
+        for name, value in costs["cpu_ms_per_image"].items():
+            print(f"| {name} | {value:.3f} |")
+        differing = costs["tf_decode_differs_from_pillow"]
+        print(f"\nTensorFlow's decode differs from Pillow's in {differing} files; "
+              f"tf decode + area vs pillow: {costs['tf_area_vs_pillow']}")
+        return
     # Decode strategies first, before TensorFlow's threads exist (fork is only safe then).
     strategies = () if arguments.skip_strategies else (
         "serial", "threads", "processes-fork", "processes-spawn")
@@ -220,7 +328,9 @@ def main() -> None:
     seconds = {name: [] for name in passes}
     cpu = {name: [] for name in passes}  # all threads of this process: contention-proof
     counts = {}
+    load_averages = []  # 1-minute load average before each repetition (the box is shared)
     for _ in range(arguments.repeats):
+        load_averages.append(os.getloadavg()[0])
         for name, (run_pass, cold) in passes.items():
             if cold:
                 shutil.rmtree(cache_dir, ignore_errors=True)  # the cold pass starts with no cache
@@ -229,10 +339,11 @@ def main() -> None:
             seconds[name].append(time.perf_counter() - start)
             cpu[name].append(cpu_seconds() - start_cpu)
     info["load_average_at_end"] = os.getloadavg()[0]
-    report(arguments, info, paths, strategy_seconds, seconds, cpu, counts)
+    report(arguments, info, paths, strategy_seconds, seconds, cpu, counts, load_averages)
 
 
-def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts) -> None:
+def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, counts,
+           load_averages) -> None:
     from visionlab._io import write_json
 
     # Medians of per-repetition rates, so each ratio compares the same repetitions' numbers.
@@ -247,9 +358,15 @@ def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, count
               "cpu_ms_per_image": cpu_ms, "decode_strategy_seconds": strategy_seconds,
               "decode_strategy_images_per_second": strategy_rates}
     result["longest_sides"] = arguments.sides
+    result["source"] = str(arguments.source) if arguments.source else None
+    result["load_average_per_repeat"] = load_averages
     default = arguments.sides == ",".join(map(str, LONGEST_SIDES))
-    write_json(OUT / ("pipeline.json" if default else
-                      f"pipeline-{arguments.sides.replace(',', '-')}.json"), result)
+    if arguments.source is not None:
+        name = f"pipeline-{arguments.source.expanduser().resolve().name}.json"
+    else:
+        name = ("pipeline.json" if default else
+                f"pipeline-{arguments.sides.replace(',', '-')}.json")
+    write_json(OUT / name, result)
     print(f"{len(paths)} JPEGs -> {IMAGE_SIZE} RGB batches of {BATCH_SIZE}; "
           f"median of {arguments.repeats}; {info}")
     print("\n| pipeline | images/s | vs keras | CPU ms / image | keras CPU / this | cores used |\n"
@@ -258,6 +375,18 @@ def report(arguments, info, paths, strategy_seconds, seconds, cpu_seconds, count
         cores = statistics.median(c / s for c, s in zip(cpu_seconds[name], seconds[name]))
         print(f"| {name} | {rates[name]:,.0f} | {rates[name] / rates['keras']:.2f}x | "
               f"{cpu_ms[name]:.2f} | {cpu_ms['keras'] / cpu_ms[name]:.2f}x | {cores:.2f} |")
+    # Each repetition's cold pass against the same repetition's same-quality peer.
+    peer = "keras, area resize"
+    print("\n| repetition | load average | " + " | ".join(
+        f"{name} images/s (vs area)" for name in seconds if name.startswith("visionlab cold"))
+        + f" | {peer} images/s |\n| ---: | ---: |" + " ---: |" * (
+        1 + sum(name.startswith("visionlab cold") for name in seconds)))
+    for repeat, load in enumerate(load_averages):
+        peer_rate = counts[peer] / seconds[peer][repeat]
+        cells = [f"{counts[name] / seconds[name][repeat]:,.0f} "
+                 f"({counts[name] / seconds[name][repeat] / peer_rate:.2f}x)"
+                 for name in seconds if name.startswith("visionlab cold")]
+        print(f"| {repeat + 1} | {load:.1f} | " + " | ".join(cells) + f" | {peer_rate:,.0f} |")
     if strategy_seconds:
         print(f"\n| decode strategy ({WORKERS} workers) | median s | images/s |\n"
               "| --- | ---: | ---: |")

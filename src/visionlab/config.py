@@ -21,6 +21,7 @@ import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from visionlab.errors import ConfigError
+from visionlab.i18n import Message, joined
 from visionlab.recipes import list_recipes, recipe_path
 
 
@@ -126,6 +127,12 @@ class AugmentConfig(_Section):
     brightness: float = Field(0.0, ge=0.0, le=1.0)
     contrast: float = Field(0.0, ge=0.0, le=1.0)
 
+    @field_validator("flip", mode="before")
+    @classmethod
+    def _no_flip(cls, value: Any) -> Any:
+        # `--set augment.flip=none` turns a recipe's flip off (TOML has no null).
+        return None if value in ("none", False) else value
+
     @property
     def enabled(self) -> bool:
         return bool(self.flip or self.rotation or self.zoom or self.translation
@@ -155,6 +162,12 @@ class TransferConfig(_Section):
     finetune_epochs: int = Field(3, ge=0)
     finetune_learning_rate: float = Field(1e-5, gt=0.0)
     unfreeze_top_layers: int | None = Field(None, ge=0)
+    # Without augmentation, train the warm-up and fine-tune phases on stored outputs of the
+    # frozen part of the model (visionlab.training.feature_cache): the same result, far faster.
+    cache_features: bool = True
+    # Keep those features in $VISIONLAB_CACHE/features, so a later run with the same frozen
+    # part and the same images (another head, learning rate or seed) skips computing them.
+    store_features: bool = True
 
 
 class ExperimentConfig(_Section):
@@ -233,7 +246,7 @@ def load_config(
         ConfigError: an unknown key (naming the nearest valid key), a wrong type or value
             (naming what is allowed), or a file that is not valid TOML.
     """
-    origin = "the configuration"
+    origin: str | None = None  # a file or recipe names itself in the error; data does not
     if source is None:
         data: dict[str, Any] = {}
     elif isinstance(source, ExperimentConfig):
@@ -245,7 +258,8 @@ def load_config(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path} is not valid TOML: {error}. Fix the syntax.") from None
+            raise ConfigError(Message("error.config.bad_toml", {"path": path, "error": error})) \
+                from None
     for override in overrides or []:
         _apply_override(data, override)
     return validate_config(data, origin=origin)
@@ -259,18 +273,13 @@ def _locate_source(source: str | os.PathLike[str]) -> tuple[Path, str]:
     if recipe is not None:
         return recipe, f"recipe '{source}'"
     near = difflib.get_close_matches(str(source), list_recipes(), n=1)
-    hint = f" Did you mean the recipe '{near[0]}'?" if near else ""
-    raise ConfigError(
-        f"'{source}' is neither a config file nor a built-in recipe.{hint} "
-        "List recipes with `visionlab recipes`, or write a config with `visionlab init`."
-    )
+    hint = Message("error.config.did_you_mean_recipe", {"name": near[0]}) if near else ""
+    raise ConfigError(Message("error.config.no_source", {"source": source, "hint": hint}))
 
 
 def _apply_override(data: dict[str, Any], override: str) -> None:
     if "=" not in override:
-        raise ConfigError(
-            f"Override '{override}' must look like key=value, e.g. train.epochs=3."
-        )
+        raise ConfigError(Message("error.config.override_format", {"override": override}))
     key, raw_value = override.split("=", 1)
     key = key.strip()
     try:
@@ -282,34 +291,49 @@ def _apply_override(data: dict[str, Any], override: str) -> None:
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ConfigError(f"Override '{override}': '{part}' is a value, not a section.")
+            raise ConfigError(Message("error.config.override_not_section",
+                                      {"override": override, "part": part}))
         node = child
     node[parts[-1]] = value
 
 
-def validate_config(data: dict[str, Any], origin: str = "the configuration") -> ExperimentConfig:
-    """Validate plain config data, turning pydantic errors into one readable ConfigError."""
+def validate_config(data: dict[str, Any], origin: str | None = None) -> ExperimentConfig:
+    """Validate plain config data, turning pydantic errors into one readable ConfigError.
+
+    Args:
+        data: the config as plain data.
+        origin: where it came from, named in the error ("config.toml", "recipe 'x'").
+            Defaults to None (the error says "Invalid configuration:").
+    """
     try:
         return ExperimentConfig.model_validate(data)
     except ValidationError as error:
         messages = [_explain(item, data) for item in error.errors()]
-        raise ConfigError(f"Invalid {origin}:\n  - " + "\n  - ".join(messages)) from None
+        key = "error.config.invalid_in" if origin else "error.config.invalid"
+        raise ConfigError(Message(key, {"origin": origin or "",
+                                        "problems": joined(messages, "\n  - ")})) from None
 
 
-def _explain(item: dict[str, Any], data: dict[str, Any]) -> str:
+def _explain(item: dict[str, Any], data: dict[str, Any]) -> Message | str:
+    # pydantic's own wording (item["msg"]) is English; the framing around it is translated
     location = [str(part) for part in item["loc"]]
     key = ".".join(location)
     if item["type"] == "extra_forbidden":
         section_model = _section_model(location[:-1])
         valid = sorted(section_model.model_fields) if section_model else []
         near = difflib.get_close_matches(location[-1], valid, n=1, cutoff=0.5)
-        hint = f" — did you mean '{'.'.join([*location[:-1], near[0]])}'?" if near else ""
-        return f"unknown key '{key}'{hint} (valid keys: {', '.join(valid)})"
+        hint = Message("error.config.did_you_mean_key",
+                       {"key": ".".join([*location[:-1], near[0]])}) if near else ""
+        return Message("error.config.unknown_key",
+                       {"key": key, "hint": hint, "valid": ", ".join(valid)})
     if item["type"] == "literal_error":
-        return f"'{key}' = {item.get('input')!r} is not allowed; {item['msg'].lower()}"
+        return Message("error.config.not_allowed", {
+            "key": key, "value": repr(item.get("input")),
+            "expected": item["msg"].lower().removeprefix("input should be ")})
     if item["type"] == "value_error" and not location:
         return item["msg"].removeprefix("Value error, ")
-    return f"'{key}': {item['msg']} (got {item.get('input')!r})"
+    return Message("error.config.bad_value",
+                   {"key": key, "reason": item["msg"], "value": repr(item.get("input"))})
 
 
 def _section_model(path: list[str]) -> type[BaseModel] | None:

@@ -269,7 +269,7 @@ def test_bad_options_are_refused_with_the_fix(digits_run):
 
     with pytest.raises(ServeError, match="Unknown serving backend 'tflite'.*keras, onnx"):
         api.serving_app(digits_run, backend="tflite")
-    with pytest.raises(ConfigError, match="Unknown report language 'fr'"):
+    with pytest.raises(ConfigError, match="Unknown language 'fr'"):
         api.serving_app(digits_run, lang="fr")
     with pytest.raises(ConfigError, match="max_files must be a positive integer"):
         api.serving_app(digits_run, max_files=0)

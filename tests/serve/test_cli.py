@@ -73,5 +73,5 @@ def test_the_command_serves_until_ctrl_c(digits_run, digit_files):
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
-    assert f"Loading {digits_run.path} (keras)" in output
+    assert f"Đang nạp {digits_run.path} (keras)" in output  # --lang vi: the command's own lines
     assert f"http://127.0.0.1:{port}" in output  # uvicorn's own line

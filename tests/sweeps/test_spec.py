@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from visionlab.config import load_config
+from visionlab.errors import ConfigError
 from visionlab.recipes import list_recipes
 from visionlab.sweeps.errors import SweepError
 from visionlab.sweeps.results import differing_keys, summarize_points, sweep_table
@@ -145,3 +146,21 @@ def test_mnist_ablation_variants_mirror_the_recipes():
             trial.pop(key, None)
             recipe.pop(key, None)
         assert trial == recipe, variant
+
+
+def test_an_invalid_base_config_given_as_data_says_invalid_configuration():
+    with pytest.raises(ConfigError) as caught:
+        load_sweep({**BASE, "train": {"epochs": "many"}, "sweep": {}})
+    message = str(caught.value)
+    assert message.startswith("Invalid configuration:\n")
+    assert "Invalid the" not in message
+    with pytest.raises(ConfigError, match=r"^Invalid configuration:\n"):
+        load_config({"train": {"epochs": 0}})
+
+
+def test_an_invalid_sweep_table_names_its_file(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[sweep]\nmode = "maximum"\n')
+    with pytest.raises(SweepError, match=rf"^Invalid \[sweep\] table in {path}:\n"):
+        load_sweep(path)
+    assert error_of(sweep_file(mode="maximum")).startswith("Invalid [sweep] table:\n")

@@ -19,6 +19,7 @@ from typing import Any
 import keras
 from rich.console import Console
 
+from visionlab import i18n
 from visionlab.api.runs import Run, open_run
 from visionlab.api.tracking import print_tracking, start_run_tracking, tracking_overrides
 from visionlab.config import ExperimentConfig, load_config
@@ -26,6 +27,7 @@ from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import ConfigError, RunError
 from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.i18n import Message, term
 from visionlab.models.backbones.transfer_body import (
     build_transfer_body,
     is_backbone,
@@ -35,6 +37,7 @@ from visionlab.models.backbones.transfer_body import (
 from visionlab.models.registry import create_model
 from visionlab.notebook.progress import notebook_progress
 from visionlab.reports import html as html_report
+from visionlab.reports.style import split_label
 from visionlab.runs.folder import SKIPPED_FILE, RunFolder, new_run_dir
 from visionlab.tracking.session import TrackingSession, require_trackers
 from visionlab.training import phases
@@ -92,7 +95,8 @@ def _run_base_model(config: ExperimentConfig) -> Any:
     try:
         return Run(run_path).load_model()
     except RunError as error:
-        raise ConfigError(f"model.name = '{config.model.name}': {error}") from None
+        raise ConfigError(Message("error.model.run_base", {
+            "name": config.model.name, "error": error.message})) from None
 
 
 def _model_name(name: str) -> str:
@@ -107,8 +111,8 @@ def _backbone_preprocessing(config: ExperimentConfig) -> str | None:
     try:
         normalize = Run(run_path).config.data.normalize
     except RunError:
-        return f"the input scaling inside run '{run_path}'"
-    return f"run '{run_path}' has data.normalize = '{normalize}' built into its model"
+        return i18n.t("preflight.run_scaling", path=run_path)
+    return i18n.t("preflight.run_normalize", path=run_path, normalize=normalize)
 
 
 def _preflight(config: ExperimentConfig, dataset: ImageDataset, model: Any,
@@ -241,7 +245,7 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     """
     run = open_run(run_path)
     if run.status == "completed":
-        raise RunError(f"Run '{run.path}' already completed; nothing to resume.")
+        raise RunError(Message("error.run.already_completed", {"path": run.path}))
     config = run.config
     require_trackers(config)
     folder = RunFolder(run.path, info=run.info)
@@ -250,8 +254,8 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     seed_everything(config.train.seed, config.train.deterministic)
     model, state = load_checkpoint(folder.checkpoint_dir)
     dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
-    run.check_same_data(dataset, "resuming would not reproduce it",
-                        "Restore the original files or start a new run.")
+    run.check_same_data(dataset, term("error.data_changed.resume"),
+                        term("error.data_changed.fix_restore_or_new"))
     spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
     next_epoch = int(state["next_epoch"])
     rows = [row for row in run.history if int(row["epoch"]) <= next_epoch]  # 1-based epochs
@@ -260,8 +264,8 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
     trainer = Trainer(config, dataset, spec, folder, verbose=verbose,
                       progress=notebook_progress(verbose))
     if verbose:
-        Console().print(f"Resuming [bold]{run.path}[/] at epoch {next_epoch + 1}/"
-                        f"{phases.total_epochs(config)}")
+        Console().print(i18n.t("train.resuming", path=run.path, epoch=next_epoch + 1,
+                               epochs=phases.total_epochs(config)))
         print_tracking(tracking)
     early_stopping = early_stopping_callbacks(config)
     with tracking.during_training():
@@ -282,12 +286,12 @@ def resume(run_path: str | os.PathLike[str], *, verbose: int = 1, report: bool =
 
 def _restart(run: Run, folder: RunFolder, *, verbose: int, report: bool) -> Run:
     resolved, dataset, spec, model, _ = prepare_experiment(run.config, None, verbose)
-    run.check_same_data(dataset, "restarting would not reproduce it",
-                        "Restore the original files or start a new run.")
+    run.check_same_data(dataset, term("error.data_changed.restart"),
+                        term("error.data_changed.fix_restore_or_new"))
     folder.save_info(status="running", resumed_from_epoch=0)
     if verbose:
-        Console().print(f"No complete epoch in [bold]{run.path}[/]: starting it again at "
-                        f"epoch 1/{phases.total_epochs(resolved)}")
+        Console().print(i18n.t("train.restarting", path=run.path,
+                               epochs=phases.total_epochs(resolved)))
     return _fit_from_start(folder, resolved, dataset, spec, model, verbose=verbose,
                            report=report,
                            tracking=start_run_tracking(folder, resolved, run.info.get("tracking")))
@@ -350,8 +354,8 @@ def write_run_report(folder: RunFolder, test: Split | None) -> None:
         html_report.build_report(Run(folder.path),
                                  test_images=test.images if test is not None else None)
     except Exception as error:  # any report bug must not lose the completed run
-        message = (f"The report could not be written ({type(error).__name__}: {error}); "
-                   f"the run itself is complete. Retry with `visionlab report {folder.path}`.")
+        message = i18n.t("train.report_failed", kind=type(error).__name__, error=error,
+                         path=folder.path)
         folder.save_info(report_error=message)
         warnings.warn(message, RuntimeWarning, stacklevel=3)
 
@@ -378,16 +382,18 @@ def _best_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def _print_start(folder: RunFolder, dataset: ImageDataset, model: Any,
                  warnings_: list[str], tracking: TrackingSession) -> None:
-    console = Console()
-    counts = ", ".join(f"{name} {len(split):,}" for name, split in dataset.splits.items())
-    console.print(f"Run folder: [bold]{folder.path}[/]")
-    console.print(f"Data: {dataset.name} ({counts}; {dataset.num_classes} classes, "
-                  f"{'x'.join(map(str, dataset.image_shape))})  Model: {model.count_params():,} "
-                  "parameters")
+    console, lang = Console(), i18n.current_language()
+    counts = ", ".join(f"{split_label(name, lang)} {i18n.format_count(len(split), lang)}"
+                       for name, split in dataset.splits.items())
+    console.print(i18n.t("train.run_folder", lang, path=folder.path))
+    console.print(i18n.t("train.data", lang, name=dataset.name, counts=counts,
+                         classes=dataset.num_classes,
+                         shape="x".join(map(str, dataset.image_shape)),
+                         params=i18n.format_count(model.count_params(), lang)))
     if dataset.skipped:
-        console.print(f"[yellow]Skipped {len(dataset.skipped):,} file(s) that could not be "
-                      f"decoded; the list is in {folder.path / SKIPPED_FILE}[/]", highlight=False,
-                      soft_wrap=True)
+        skipped = i18n.t("train.skipped", lang, count=i18n.format_count(len(dataset.skipped), lang),
+                         path=folder.path / SKIPPED_FILE)
+        console.print(f"[yellow]{skipped}[/]", highlight=False, soft_wrap=True)
     print_tracking(tracking)
     for warning in warnings_:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]{i18n.t('train.warning_label', lang)}[/] {warning}")

@@ -24,6 +24,7 @@ from visionlab.api.runs import open_run
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import RunError
 from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.i18n import Message, term
 from visionlab.runs import run as run_reader
 from visionlab.runs.folder import RunFolder
 from visionlab.training.determinism import seed_everything
@@ -62,15 +63,12 @@ def recalibrate_bn(run: run_reader.Run | str | os.PathLike[str], *,
     run = open_run(run)
     model = run.load_model()
     if not trainable_batch_norms(model):
-        raise RunError(
-            f"Run '{run.path}' has no trainable batch-norm layer, so it has no statistics to "
-            "recalibrate. Only models with batch norm (model.batch_norm = true, or a backbone "
-            "trained from scratch) need it.")
+        raise RunError(Message("error.run.no_batch_norm", {"path": run.path}))
     config = run.config
     seed_everything(config.train.seed, config.train.deterministic)
     dataset = prepare_dataset(config.data, config.train.seed, progress=verbose > 0)
-    run.check_same_data(dataset, "its statistics would be computed on other images",
-                        "Restore the original files.")
+    run.check_same_data(dataset, term("error.data_changed.recalibrate"),
+                        term("error.data_changed.fix_restore"))
     spec = output_spec(config.train.loss, config.train.output_activation, dataset.num_classes)
     train, test = dataset.split("train"), dataset.splits.get("test")
     validation = dataset.splits.get("validation")

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from visionlab import _io
+from visionlab import _io, i18n
 from visionlab.config import color_mode_for_channels
 from visionlab.data import loading
 from visionlab.data.dataset import Split
@@ -35,7 +35,7 @@ from visionlab.errors import DataError, RunError
 from visionlab.evaluation.evaluate import evaluate_split
 from visionlab.evaluation.metrics import class_probabilities
 from visionlab.evaluation.weights import weight_statistics
-from visionlab.i18n import check_language
+from visionlab.i18n import Message, resolve_language, term
 from visionlab.notebook.pages import HtmlFragment, HtmlPage
 from visionlab.notebook.shell import show_inline
 from visionlab.reports import html as html_report
@@ -65,7 +65,7 @@ class Run(run_reader.Run):
         """Predict image files with the run's preprocessing; see `visionlab.predict`."""
         return predict(self, paths, top_k=top_k)
 
-    def report(self, lang: str = "en", images: bool = True) -> HtmlPage:
+    def report(self, lang: str | None = None, images: bool = True) -> HtmlPage:
         """(Re)write the run's report.html; see `visionlab.report`. A notebook shows it."""
         return report(self, lang=lang, images=images)
 
@@ -73,61 +73,60 @@ class Run(run_reader.Run):
         """The summary card a notebook shows for a run (`card(lang)` in another language)."""
         return run_card_html(self)
 
-    def card(self, lang: str = "en") -> HtmlFragment:
+    def card(self, lang: str | None = None) -> HtmlFragment:
         """The run's summary card: dataset, model, test accuracy, best epoch, time, diagnosis.
 
         Args:
-            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         """
         return HtmlFragment(run_card_html(self, lang=lang))
 
-    def plot_curves(self, lang: str = "en") -> Figure:
+    def plot_curves(self, lang: str | None = None) -> Figure:
         """Accuracy, loss and learning rate per epoch (the report's learning curves).
 
         Args:
-            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         """
         return show_inline(learning_curves_figure(self.history, lang=lang))
 
-    def plot_confusion_matrix(self, lang: str = "en") -> Figure:
+    def plot_confusion_matrix(self, lang: str | None = None) -> Figure:
         """The test split's confusion matrix with counts and row percentages.
 
         Args:
-            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         """
         matrix = self.metrics.get("confusion_matrix")
         if not matrix:
-            raise RunError(f"Run '{self.path}' has no confusion matrix in metrics.json (it was "
-                           f"not evaluated). Evaluate it with `visionlab evaluate {self.path}`.")
+            raise RunError(Message("error.run.no_confusion_matrix", {"path": self.path}))
         return show_inline(confusion_matrix_figure(np.asarray(matrix), self.class_names,
                                                    lang=lang))
 
-    def show_predictions(self, count: int = 24, lang: str = "en") -> Figure:
+    def show_predictions(self, count: int = 24, lang: str | None = None) -> Figure:
         """`count` random test images titled "actual / predicted (probability)", green when
         right and red when wrong (the report's grid; the same images for the same run).
 
         Args:
             count: images in the grid. Defaults to 24.
-            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
 
         Raises:
             RunError: the run has no test predictions. DataError: its data changed.
         """
-        check_language(lang)
+        lang = resolve_language(lang)
         figure = prediction_grid_figure(self.test_images, self._test_predictions(),
                                         self.class_names, count=count, lang=lang)
         if figure is None:
-            raise RunError(f"Run '{self.path}' has no test predictions to show.")
+            raise RunError(Message("error.run.no_test_predictions", {"path": self.path}))
         return show_inline(figure)
 
-    def top_losses(self, k: int = 16, lang: str = "en") -> Figure | None:
+    def top_losses(self, k: int = 16, lang: str | None = None) -> Figure | None:
         """The `k` most confident mistakes on the test split; None when there is no mistake.
 
         Args:
             k: images in the grid. Defaults to 16.
-            lang: `"en"` or `"vi"`. Defaults to `"en"`.
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         """
-        check_language(lang)
+        lang = resolve_language(lang)
         figure = top_losses_figure(self.test_images, self._test_predictions(), self.class_names,
                                    k=k, lang=lang)
         return show_inline(figure) if figure is not None else None
@@ -139,8 +138,7 @@ class Run(run_reader.Run):
 
     def _test_predictions(self) -> dict[str, np.ndarray]:
         if self.predictions is None:
-            raise RunError(f"Run '{self.path}' has no predictions.npz (no test split, or not "
-                           f"evaluated yet). Evaluate it with `visionlab evaluate {self.path}`.")
+            raise RunError(Message("error.run.no_predictions_file", {"path": self.path}))
         return self.predictions
 
 
@@ -201,10 +199,8 @@ def _load_other_data(run: Run, data: str, data_path: str | None) -> Split:
                                    resize_mode=run.config.data.resize_mode, test_fraction=0.0,
                                    validation_fraction=0.0, require_test=False, progress=False)
     if dataset.class_names != run.class_names:
-        raise DataError(
-            f"'{data}' has classes {dataset.class_names} but the run was trained on "
-            f"{run.class_names}. Evaluate on data with the same class folders."
-        )
+        raise DataError(Message("error.data.other_classes", {
+            "data": data, "found": dataset.class_names, "trained": run.class_names}))
     if "test" in dataset.splits:
         return dataset.split("test")
     parts = list(dataset.splits.values())
@@ -263,14 +259,14 @@ def load_test_images(run: run_reader.Run | str | os.PathLike[str]) -> np.ndarray
     run = open_run(run)
     config = run.config
     dataset = prepare_dataset(config.data, config.train.seed, progress=False)
-    run.check_same_data(dataset, "its test images cannot be matched to its predictions",
-                        "Restore the original files or use --no-images.")
+    run.check_same_data(dataset, term("error.data_changed.test_images"),
+                        term("error.data_changed.fix_no_images"))
     if "test" not in dataset.splits:
-        raise DataError(f"The dataset of run '{run.path}' has no test split; use --no-images.")
+        raise DataError(Message("error.run.no_test_split", {"path": run.path}))
     return np.asarray(dataset.split("test").images)
 
 
-def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str = "en",
+def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str | None = None,
            images: bool = True, output: str | os.PathLike[str] | None = None) -> HtmlPage:
     """(Re)write a run's report.html, with its test images unless `images=False`.
 
@@ -278,20 +274,21 @@ def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str = "en",
 
     Args:
         run: a run or its folder.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         images: load the run's test images for the prediction and top-loss grids (this
             prepares its dataset again; when the data is missing or changed, the grids are
             skipped with a RuntimeWarning). Defaults to True.
         output: the HTML file. Defaults to `report.html` in the run folder.
     """
-    check_language(lang)
+    lang = resolve_language(lang)
     run = open_run(run)
     test_images = None
     if images and run.predictions is not None:
         try:
             test_images = load_test_images(run)
         except DataError as error:
-            warnings.warn(f"Image grids skipped: {error}", RuntimeWarning, stacklevel=2)
+            warnings.warn(i18n.t("report.grids_skipped", lang, error=error.text(lang)),
+                          RuntimeWarning, stacklevel=2)
     return HtmlPage(html_report.build_report(run, lang=lang, output=output,
                                              test_images=test_images))
 
@@ -314,5 +311,5 @@ def weights(run: run_reader.Run | str | os.PathLike[str], layer: str | None = No
     path = Path(output) if output is not None else (
         run.path / FIGURES_DIR / (f"weights-{layer}.png" if layer else "weights.png"))
     save_figure(histogram_figure({row["weight"]: row["_values"].ravel() for row in trainable[:12]},
-                                 title=f"Weight histograms: {run.name}"), path)
+                                 title=i18n.t("weights.histograms_title", run=run.name)), path)
     return rows, path

@@ -19,6 +19,7 @@ from typing import Any
 from visionlab.api.export import export_run
 from visionlab.api.runs import open_run
 from visionlab.export import METADATA_FILE, describe_run, export_directory, get_format
+from visionlab.i18n import Message
 from visionlab.runs import run as run_reader
 from visionlab.serve import (
     DEFAULT_MAX_FILES,
@@ -59,7 +60,7 @@ def serving_app(run: run_reader.Run | str | os.PathLike[str], *, backend: str = 
     """
     run = open_run(run)
     if max_upload_mb <= 0:
-        raise ServeError(f"max_upload_mb must be positive; got {max_upload_mb!r}.")
+        raise ServeError(Message("error.serve.max_upload", {"value": repr(max_upload_mb)}))
     return create_app(load_predictor(run, backend), public_metadata(describe_run(run)),
                       lang=lang, max_upload_bytes=int(max_upload_mb * 2**20),
                       max_files=max_files, top_k=top_k)
@@ -77,8 +78,8 @@ def load_predictor(run: run_reader.Run | str | os.PathLike[str],
         if not (artifact.is_file() and (directory / METADATA_FILE).is_file()):
             artifact = export_run(run, "onnx").artifact
         return OnnxPredictor(artifact)
-    raise ServeError(f"Unknown serving backend '{backend}'; choose one of: "
-                     f"{', '.join(BACKENDS)} (for example --backend onnx).")
+    raise ServeError(Message("error.serve.backend", {"backend": backend,
+                                                      "choices": ", ".join(BACKENDS)}))
 
 
 def serve(run: run_reader.Run | str | os.PathLike[str], *, host: str = "127.0.0.1",

@@ -21,13 +21,14 @@ import keras
 import numpy as np
 import tomllib
 
-from visionlab import _io
+from visionlab import _io, i18n
 from visionlab.api.experiment import ConfigSource, prepare_experiment
 from visionlab.config import color_mode_for_channels, load_config
 from visionlab.data import loading
 from visionlab.data.decode import decode_image
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import ConfigError
+from visionlab.i18n import Message, resolve_language
 from visionlab.notebook.pages import ExploreSummary, HtmlPage
 from visionlab.recipes import list_recipes, recipe_path
 from visionlab.reports.compare import compare_runs
@@ -45,7 +46,7 @@ from visionlab.training.trainer import make_batches, make_statistics_batches
 def explore(data: str | os.PathLike[str], *, data_path: str | os.PathLike[str] | None = None,
             image_size: int | None = None, seed: int = 0,
             output: str | os.PathLike[str] | None = None,
-            samples_per_class: int = 5) -> ExploreSummary:
+            samples_per_class: int = 5, lang: str | None = None) -> ExploreSummary:
     """Load a dataset and write its overview: class balance, samples, sizes, bad files.
 
     Args:
@@ -55,28 +56,31 @@ def explore(data: str | os.PathLike[str], *, data_path: str | os.PathLike[str] |
         seed: seed of the sample images and splits. Defaults to 0.
         output: the output folder. Defaults to `explore/<dataset name>/`.
         samples_per_class: images per class in samples.png. Defaults to 5.
+        lang: language of the figures and of the notebook table, `"en"` or `"vi"`. Defaults
+            to None (`i18n.resolve_language`).
 
     Returns:
         The statistics of `visionlab.reports.explore.explore_dataset` (also in explore.json),
         a dict that a notebook shows as the class table and the sample grid.
     """
+    lang = resolve_language(lang)
     size = (image_size, image_size) if image_size else None
     dataset = loading.load_dataset(data, data_path=data_path, image_size=size, seed=seed)
     output_dir = Path(output) if output is not None else Path("explore") / _folder_name(
         dataset.name)
-    return ExploreSummary(explore_dataset(dataset, output_dir,
-                                          samples_per_class=samples_per_class, seed=seed))
+    return ExploreSummary(explore_dataset(dataset, output_dir, samples_per_class=samples_per_class,
+                                          seed=seed, lang=lang), lang=lang)
 
 
 def compare(runs: list[Any], *, metric: str = "val_accuracy",
-            output_dir: str | os.PathLike[str] = "comparison", lang: str = "en") -> HtmlPage:
+            output_dir: str | os.PathLike[str] = "comparison", lang: str | None = None) -> HtmlPage:
     """Compare runs side by side: write compare.html and compare.png, as `visionlab compare`.
 
     Args:
         runs: two or more `Run`s or run folders.
         metric: the history column compared and drawn. Defaults to `"val_accuracy"`.
         output_dir: the folder of the two files. Defaults to `comparison/`.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
 
     Returns:
         compare.html's path, an `HtmlPage` that a notebook shows as the comparison.
@@ -112,17 +116,15 @@ def augment_preview(
     resolved = load_config(config, overrides)
     layers = augmentation_layers(resolved.augment, seed)
     if not layers:
-        raise ConfigError(
-            "The config has no augmentation to preview: set e.g. augment.flip = 'horizontal' or "
-            "augment.rotation = 0.1 (or --set augment.rotation=0.1)."
-        )
+        raise ConfigError(Message("error.augment.nothing_to_preview"))
     dataset = prepare_dataset(resolved.data, resolved.train.seed, progress=False)
     height, width, channels = dataset.image_shape
     if image is not None:
         one = decode_image(image, (height, width), color_mode_for_channels(channels),
                            resolved.data.resize_mode)
         batch = np.repeat(one[None], count, axis=0)
-        titles = ["original"] + [f"augmented {index}" for index in range(1, count)]
+        titles = [i18n.t("augment.original")] + [i18n.t("augment.augmented", index=index)
+                                                 for index in range(1, count)]
     else:
         train = dataset.split("train")
         rng = np.random.default_rng(seed)
@@ -202,7 +204,8 @@ def lr_find(
         compile_model(model, config.train, spec, start_lr)
         result = find_learning_rate(model, train_batches, start_lr=start_lr, end_lr=end_lr,
                                     num_steps=num_steps, rule=rule, seed=config.train.seed)
-    title = f"{config.name}: " + ("per-epoch range test" if per_epoch else "LR range test")
+    title = i18n.t("lr_find.title.per_epoch" if per_epoch else "lr_find.title.mini_batch",
+                   name=config.name)
     save_figure(lr_finder_figure(result.learning_rates, result.smoothed_losses,
                                  result.suggested_lr, title=title), folder / "lr_finder.png")
     _io.write_json(folder / "lr_finder.json", {

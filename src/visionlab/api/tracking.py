@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
+from visionlab import i18n
 from visionlab.config import ExperimentConfig
 from visionlab.runs.folder import RunFolder
 from visionlab.tracking.session import TrackingSession, start_tracking
@@ -39,4 +40,4 @@ def start_run_tracking(folder: RunFolder, config: ExperimentConfig,
 def print_tracking(tracking: TrackingSession) -> None:
     """Print where the run is tracked, one line per tracker."""
     for line in tracking.describe():
-        Console().print(f"Tracking: {line}", highlight=False, soft_wrap=True)
+        Console().print(i18n.t("train.tracking", line=line), highlight=False, soft_wrap=True)

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import language, say
 
 
 def register(app: typer.Typer) -> None:
@@ -40,23 +41,22 @@ def audit(
     Writes audit.html (the images side by side), audit.txt (the images to leave out: set
     data.exclude = "audit.txt" in an experiment) and audit.json.
     """
+    lang = language()
     with user_errors():
         found = api.audit(data, data_path=data_path, output=output, threshold=threshold,
                           image_size=image_size, validation_fraction=validation_fraction,
                           seed=seed)
     counts = found.result.counts()
-    table = Table(title=f"Audit of {found.result.name}", title_justify="left")
-    table.add_column("finding")
-    table.add_column("count", justify="right")
-    for key, label in (("images", "images"), ("exact_groups", "exact duplicate groups"),
-                       ("exact_copies", "exact copies beyond the first"),
-                       ("near_pairs", "near-duplicate pairs"), ("leaks", "leaks between splits"),
-                       ("conflicts", "label conflicts"), ("size_outliers", "size outliers"),
-                       ("grayscale_rgb", "grayscale stored as RGB")):
-        table.add_row(label, f"{counts[key]:,}")
+    table = Table(title=say("cli.audit.title", name=found.result.name), title_justify="left")
+    table.add_column(say("cli.audit.column.finding"))
+    table.add_column(say("cli.audit.column.count"), justify="right")
+    for key in ("images", "exact_groups", "exact_copies", "near_pairs", "leaks", "conflicts",
+                "size_outliers", "grayscale_rgb"):
+        table.add_row(say(f"cli.audit.finding.{key}"), i18n.format_count(counts[key], lang))
     seconds = sum(found.result.seconds.values())
-    table.caption = f"{seconds:.1f} s; near duplicates within {found.result.threshold} bits"
+    table.caption = say("cli.audit.caption", seconds=i18n.format_seconds(seconds, lang),
+                        bits=found.result.threshold)
     console.print(table)
-    console.print(f"Wrote {found.files.html}, {found.files.exclude_list} "
-                  f"({len(found.result.exclusions()):,} images to leave out), {found.files.json}",
-                  highlight=False)
+    console.print(say("cli.audit.wrote", html=found.files.html, exclude=found.files.exclude_list,
+                      count=i18n.format_count(len(found.result.exclusions()), lang),
+                      json=found.files.json), highlight=False)

@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import LanguageGroup, language, say
 
 datasets_app = typer.Typer(
+    cls=LanguageGroup,
     help="List the built-in datasets and where their files are, or fetch one.",
     invoke_without_command=True,
     add_completion=False,
@@ -20,6 +22,7 @@ datasets_app = typer.Typer(
 
 
 cache_app = typer.Typer(
+    cls=LanguageGroup,
     help="Show or clear the decoded-image cache of image folders.",
     invoke_without_command=True,
     add_completion=False,
@@ -41,20 +44,24 @@ def datasets(context: typer.Context) -> None:
     they were found."""
     if context.invoked_subcommand is not None:
         return
+    lang = language()
     with user_errors():
-        table = Table(title="Built-in datasets")
-        for column in ("name", "description", "classes", "image shape", "train", "test"):
-            table.add_column(column, justify="right" if column in ("train", "test") else "left",
+        table = Table(title=say("cli.datasets.title"))
+        for column in ("name", "description", "classes", "image_shape", "train", "test"):
+            table.add_column(say(f"cli.datasets.column.{column}"),
+                             justify="right" if column in ("train", "test") else "left",
                              overflow="fold")
-        table.add_column("found", overflow="fold")
+        table.add_column(say("cli.datasets.column.found"), overflow="fold")
         for name in api.list_datasets():
             entry = api.get_dataset_entry(name)
             location = entry.locate()
             found = location.describe() if location is not None else \
-                f"[yellow]not found — run visionlab datasets fetch {name}[/]"
+                f"[yellow]{say('cli.datasets.not_found', name=name)}[/]"
+            description = i18n.t(f"dataset.{name}.description", lang) \
+                if f"dataset.{name}.description" in i18n.MESSAGES[lang] else entry.description
             table.add_row(
                 name,
-                entry.description,
+                description,
                 f"{len(entry.class_names)} ({entry.class_names[0]} … {entry.class_names[-1]})",
                 entry.shape_text(),
                 str(entry.split_sizes.get("train", "?")),
@@ -80,11 +87,12 @@ def fetch(
     with user_errors():
         location = api.fetch_dataset(name, quiet=quiet, data_path=data_path, source=source)
         if not quiet:
-            console.print(f"{name}: {location.note}; ready in {location.path}", highlight=False)
+            console.print(say("cli.datasets.ready", name=name, note=location.note,
+                              path=location.path), highlight=False)
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1e6:,.1f} MB"
+    return i18n.decimal_mark(f"{size / 1e6:.1f}", language()) + " MB"
 
 
 @cache_app.callback()
@@ -99,21 +107,24 @@ def cache_list(
         entries = api.list_cache_entries(cache_dir)
         where = cache_dir or api.cache_dir()
         if not entries:
-            console.print(f"The decoded-image cache in {where} is empty.")
+            console.print(say("cli.cache.empty", folder=where))
             return
-        table = Table(title=f"Decoded-image cache in {where}")
-        for column in ("source", "size", "mode", "images", "on disk"):
-            table.add_column(column, justify="right" if column in ("images", "on disk") else "left",
+        table = Table(title=say("cli.cache.title", folder=where))
+        for column in ("source", "size", "mode", "images", "on_disk"):
+            table.add_column(say(f"cli.cache.column.{column}"),
+                             justify="right" if column in ("images", "on_disk") else "left",
                              overflow="fold")
         for entry in entries:
             options = entry.options
             size = "x".join(map(str, options.get("image_size", []))) or "?"
             mode = f"{options.get('color_mode', '?')}, {options.get('resize_mode', '?')}"
-            source = entry.source if entry.complete else f"{entry.source} [yellow](incomplete)[/]"
-            table.add_row(source, size, mode, f"{entry.images:,}", _megabytes(entry.size_bytes))
+            source = entry.source if entry.complete else \
+                f"{entry.source} [yellow]{say('cli.cache.incomplete')}[/]"
+            table.add_row(source, size, mode, i18n.format_count(entry.images, language()),
+                          _megabytes(entry.size_bytes))
         console.print(table)
-        console.print(f"{len(entries)} entries, {_megabytes(sum(e.size_bytes for e in entries))}. "
-                      "Free it with `visionlab cache clear [FOLDER]`.")
+        console.print(say("cli.cache.total", entries=len(entries),
+                          size=_megabytes(sum(e.size_bytes for e in entries))), markup=False)
 
 
 @cache_app.command("clear")
@@ -125,6 +136,7 @@ def cache_clear(
     """Delete cached decoded images; the next load of those folders decodes them again."""
     with user_errors():
         deleted, freed = api.clear_cache(cache_dir, folder)
-        what = f"decoded from {folder}" if folder is not None else "in the cache"
-        console.print(f"Deleted {deleted} entr{'y' if deleted == 1 else 'ies'} {what}, "
-                      f"freed {_megabytes(freed)}.")
+        key = "cli.cache.cleared_folder" if folder is not None else "cli.cache.cleared_all"
+        noun = say("cli.cache.entry" if deleted == 1 else "cli.cache.entries")
+        console.print(say(key, entries=deleted, noun=noun, folder=folder,
+                          size=_megabytes(freed)))

@@ -9,6 +9,7 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import language, say
 
 
 def register(app: typer.Typer) -> None:
@@ -33,8 +34,10 @@ def explore(
         "--samples-per-class", min=1, help="Sample images per class in samples.png.")] = 5,
 ) -> None:
     """Show images per split and class, sizes, colour modes and bad files; draw figures."""
+    lang = language()
     with user_errors():
         stats = api.explore(data, data_path=data_path, image_size=image_size, seed=seed,
-                            output=output, samples_per_class=samples_per_class)
-        console.print(api.render_explore_table(stats))
-        console.print(f"Wrote {', '.join(stats['files'].values())}", highlight=False)
+                            output=output, samples_per_class=samples_per_class, lang=lang)
+        console.print(api.render_explore_table(stats, lang=lang))
+        console.print(say("cli.wrote", files=", ".join(stats["files"].values())),
+                      highlight=False)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import language, say
 
 
 def register(app: typer.Typer) -> None:
@@ -33,12 +34,16 @@ def export(
     with user_errors():
         result = api.export_run(run, format, output=output,
                                 parity_images=parity_images or None, tolerance=tolerance)
+    lang = language()
     parity = result.parity
-    console.print(f"Exported {result.format} model to {result.artifact}",
+    console.print(say("cli.export.done", format=result.format, path=result.artifact),
                   highlight=False, soft_wrap=True)
-    console.print(
-        f"Parity with Keras on {parity['images']} test images ({parity['runtime']}): max abs "
-        f"diff {parity['max_abs_diff']:.3g} (limit {parity['tolerance']:g}), mean "
-        f"{parity['mean_abs_diff']:.3g}, same predicted class {parity['same_predictions']:.1%}",
-        highlight=False, soft_wrap=True)
-    console.print(f"Metadata: {result.metadata_path}", highlight=False, soft_wrap=True)
+    console.print(say("cli.export.parity", images=i18n.format_count(parity["images"], lang),
+                      runtime=parity["runtime"],
+                      max_diff=i18n.format_number(parity["max_abs_diff"], lang, 3),
+                      limit=i18n.format_number(parity["tolerance"], lang, 6),
+                      mean_diff=i18n.format_number(parity["mean_abs_diff"], lang, 3),
+                      same=i18n.format_percent(parity["same_predictions"], lang)),
+                  highlight=False, soft_wrap=True)
+    console.print(say("cli.export.metadata", path=result.metadata_path), highlight=False,
+                  soft_wrap=True)

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import language, say
 
 
 def register(app: typer.Typer) -> None:
@@ -35,11 +36,13 @@ def lr_find(
         result, folder = api.lr_find(config, overrides=list(set_), output_dir=output,
                                      start_lr=start_lr, end_lr=end_lr, num_steps=steps, rule=rule,
                                      per_epoch=per_epoch, epochs=epochs)
+    lang = language()
     if result.suggested_lr is not None:
-        console.print(f"Suggested learning rate: [bold]{result.suggested_lr:.3g}[/] "
-                      f"({result.rule} rule)")
-    console.print(result.reason)
-    console.print(f"Plot: {folder / 'lr_finder.png'}")
+        console.print(say("cli.lr_find.suggested",
+                          lr=f"[bold]{i18n.format_number(result.suggested_lr, lang, 3)}[/]",
+                          rule=result.rule))
+    console.print(result.reason, highlight=False)  # lr_finder.py words it in the language
+    console.print(say("cli.plot", path=folder / "lr_finder.png"), highlight=False)
 
 
 def augment_preview(
@@ -54,7 +57,7 @@ def augment_preview(
     with user_errors():
         path = api.augment_preview(config, overrides=list(set_), image=image, count=count,
                                    output=output, seed=seed)
-    console.print(f"Augmentation preview: {path}")
+    console.print(say("cli.augment_preview.wrote", path=path), highlight=False)
 
 
 def weights(
@@ -63,16 +66,18 @@ def weights(
     output: Path | None = typer.Option(None, "--output", help="Histogram PNG path."),
 ) -> None:
     """Per-layer weight/bias shapes and statistics, with a histogram image."""
+    lang = language()
     with user_errors():
         rows, path = api.weights(run, layer, output=output)
-    table = Table(title=f"Weights of {run}")
+    table = Table(title=say("cli.weights.title", run=run))
     for column in ("layer", "weight", "shape", "mean", "std", "min", "max", "zeros",
-                   "identical units"):
-        table.add_column(column, justify="left" if column in ("layer", "weight") else "right")
+                   "identical_units"):
+        table.add_column(say(f"cli.weights.column.{column}"),
+                         justify="left" if column in ("layer", "weight") else "right")
     for row in rows:
         table.add_row(row["layer"], row["weight"].split("/")[-1], "x".join(map(str, row["shape"])),
-                      f"{row['mean']:.4f}", f"{row['std']:.4f}", f"{row['min']:.3f}",
-                      f"{row['max']:.3f}", f"{row['zero_share']:.1%}",
-                      str(row["identical_columns"]))
+                      *(i18n.format_decimal(row[key], lang, digits) for key, digits in
+                        (("mean", 4), ("std", 4), ("min", 3), ("max", 3))),
+                      i18n.format_percent(row["zero_share"], lang), str(row["identical_columns"]))
     console.print(table)
-    console.print(f"Histograms: {path}")
+    console.print(say("cli.weights.histograms", path=path), highlight=False)

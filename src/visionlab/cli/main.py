@@ -24,8 +24,12 @@ from visionlab.cli import (
     train_commands,
 )
 from visionlab.cli.errors import DEBUG_ENV
+from visionlab.cli.language import LanguageGroup
 
+# LanguageGroup: `--lang` on the app and on every command (`visionlab --lang vi train …` or
+# `visionlab train … --lang vi`).
 app = typer.Typer(
+    cls=LanguageGroup,
     name="visionlab",
     help="Train, evaluate, compare and use image classifiers (Keras 3).",
     no_args_is_help=True,

@@ -11,9 +11,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
+from visionlab.cli.language import language, say
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 
 
 def models_command(
@@ -22,25 +24,28 @@ def models_command(
         "--backbones", help="List only pretrained backbones for transfer learning.")] = False,
 ) -> None:
     """List registered models with their kind, description and arguments (with defaults)."""
+    lang = language()
     with user_errors():
         kind = "backbone" if backbones else None
         names = api.list_models(pattern, kind=kind)
         if not names:
-            raise ModelError(
-                f"No {kind or 'model'} matches the pattern '{pattern}'. Registered "
-                f"{kind or 'model'}s: {', '.join(api.list_models(kind=kind)) or 'none'}."
-            )
-        table = Table(title="visionlab models", show_lines=True)
-        table.add_column("name", style="bold cyan", no_wrap=True)
-        table.add_column("kind")
-        table.add_column("description")
-        table.add_column("arguments (defaults)")
+            raise ModelError(Message(
+                "error.model.no_backbone_match" if kind else "error.model.no_match",
+                {"pattern": pattern, "names": ", ".join(api.list_models(kind=kind)) or "–"}))
+        table = Table(title=say("cli.models.title"), show_lines=True)
+        table.add_column(say("cli.models.column.name"), style="bold cyan", no_wrap=True)
+        table.add_column(say("cli.models.column.kind"))
+        table.add_column(say("cli.models.column.description"))
+        table.add_column(say("cli.models.column.arguments"))
         for name in names:
             entry = api.get_model_entry(name)
             arguments = ", ".join(
                 f"{key}={api.format_default(default)}" for key, default in entry.arguments.items()
             )
-            table.add_row(name, entry.kind, entry.description, arguments)
+            kind_key, description_key = f"model.kind.{entry.kind}", f"model.{name}.description"
+            messages = i18n.MESSAGES[lang]
+            table.add_row(name, messages.get(kind_key, entry.kind),
+                          messages.get(description_key, entry.description), arguments)
         console.print(table)
 
 
@@ -64,11 +69,12 @@ def summary_command(
         built = api.create_model(model, shape, num_outputs, output_activation, **keyword_arguments)
         console.print(api.summary_text(built), highlight=False, markup=False, end="")
         trainable = sum(math.prod(weight.shape) for weight in built.trainable_weights)
-        console.print(
-            f"{model} on {shape} -> {num_outputs} {output_activation}: "
-            f"total parameters {built.count_params():,}, trainable parameters {trainable:,}",
-            highlight=False, markup=False,
-        )
+        lang = language()
+        console.print(say("cli.summary.counts", model=model, shape=shape, outputs=num_outputs,
+                          activation=output_activation,
+                          total=i18n.format_count(built.count_params(), lang),
+                          trainable=i18n.format_count(trainable, lang)),
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -80,10 +86,7 @@ def register(app: typer.Typer) -> None:
 def _parse_input_shape(text: str) -> tuple[int, ...]:
     parts = [part for part in re.split(r"[,x\s]+", text.strip().strip("()[]")) if part]
     if len(parts) != 3 or not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise ModelError(
-            f"--input-shape must be three positive integers HEIGHT,WIDTH,CHANNELS such as "
-            f"224,224,3; got '{text}'."
-        )
+        raise ModelError(Message("error.model.input_shape", {"text": text}))
     return tuple(int(part) for part in parts)
 
 
@@ -92,9 +95,7 @@ def _parse_arguments(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, separator, value = pair.partition("=")
         if not separator or not key.strip():
-            raise ModelError(
-                f"Model arguments are written KEY=VALUE (e.g. --set units=[10,10]); got '{pair}'."
-            )
+            raise ModelError(Message("error.model.argument_format", {"pair": pair}))
         parsed[key.strip()] = _parse_value(value.strip())
     return parsed
 

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from visionlab import api
-from visionlab.cli.errors import console, user_errors
+from visionlab.cli.errors import console, print_warning, user_errors
+from visionlab.cli.language import language, say
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +22,6 @@ def register(app: typer.Typer) -> None:
 
 def report(
     run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
-    lang: Annotated[str, typer.Option("--lang", help="Report language: en or vi.")] = "en",
     images: Annotated[bool, typer.Option(
         "--images/--no-images",
         help="Reload the run's test data to draw the prediction grids.")] = True,
@@ -29,12 +29,13 @@ def report(
         "--open/--no-open", help="Open the report in the web browser.")] = False,
 ) -> None:
     """Write the run's self-contained report.html (diagnosis, curves, confusion matrix …)."""
+    lang = language()
     with user_errors(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         path = api.report(run, lang=lang, images=images)
     for warning in (item for item in caught if issubclass(item.category, RuntimeWarning)):
-        console.print(f"[yellow]{warning.message}[/]", highlight=False, soft_wrap=True)
-    console.print(f"Report written to {path} (figures in {path.parent / 'figures'})",
+        print_warning(str(warning.message))
+    console.print(say("cli.report.wrote", path=path, figures=path.parent / "figures"),
                   highlight=False, soft_wrap=True)
     if open_report:
         webbrowser.open(path.resolve().as_uri())
@@ -47,10 +48,11 @@ def compare(
         = "val_accuracy",
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Folder for compare.html and compare.png.")] = Path("comparison"),
-    lang: Annotated[str, typer.Option("--lang", help="Report language: en or vi.")] = "en",
 ) -> None:
     """Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."""
+    lang = language()
     with user_errors():
         path = api.compare_runs(runs, metric=metric, output_dir=output, lang=lang)
-        console.print(f"Comparison written to {path} and {path.parent / api.COMPARE_FIGURE_FILE}",
+        console.print(say("cli.compare.wrote", path=path,
+                          figure=path.parent / api.COMPARE_FIGURE_FILE),
                       highlight=False, soft_wrap=True)

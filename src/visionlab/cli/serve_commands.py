@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from visionlab import api
-from visionlab.cli.errors import console, user_errors
+from visionlab import api, i18n
+from visionlab.cli.errors import console, print_warning, user_errors
+from visionlab.cli.language import language, say
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -26,8 +27,6 @@ def serve(
     backend: Annotated[str, typer.Option(
         "--backend", help="keras (model.keras) or onnx (RUN/exports/onnx, exported if "
                           "missing).")] = "keras",
-    lang: Annotated[str | None, typer.Option(
-        "--lang", help="Page and error language: en or vi. Default: the browser's.")] = None,
     max_upload_mb: Annotated[float, typer.Option(
         "--max-upload-mb", min=0.001, help="Largest image file accepted, in MiB.")] = 10.0,
     max_files: Annotated[int, typer.Option(
@@ -35,11 +34,13 @@ def serve(
     top_k: Annotated[int, typer.Option("--top-k", min=1, help="Classes listed per image.")] = 3,
 ) -> None:
     """Serve the run's model: a page to try it at /, POST /predict, /metadata, /docs."""
+    language()  # an invalid $VISIONLAB_LANG stops here, before the model loads
     if host not in _LOOPBACK:
-        console.print(f"[yellow]Listening on {host}: other machines can reach this model "
-                      "(there is no authentication).[/]", highlight=False, soft_wrap=True)
-    console.print(f"Loading {run} ({backend}); then open the address below in a browser "
-                  "(API docs at /docs). Ctrl-C stops.", highlight=False, soft_wrap=True)
+        print_warning(say("cli.serve.public", host=host))
+    console.print(say("cli.serve.loading", run=run, backend=backend), highlight=False,
+                  soft_wrap=True)
     with user_errors():
-        api.serve(run, host=host, port=port, backend=backend, lang=lang,
+        # --lang or $VISIONLAB_LANG fixes the page's language; without them each browser's
+        # Accept-Language decides (the server's locale says nothing about its visitors).
+        api.serve(run, host=host, port=port, backend=backend, lang=i18n.chosen_language(),
                   max_upload_mb=max_upload_mb, max_files=max_files, top_k=top_k)

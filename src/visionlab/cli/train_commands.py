@@ -13,10 +13,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from visionlab import _io, api
-from visionlab.cli.errors import console, error_console, user_errors
+from visionlab import _io, api, i18n
+from visionlab.cli.errors import console, print_error, print_warning, user_errors
+from visionlab.cli.language import language, say
 from visionlab.config import EXAMPLE_CONFIG
-from visionlab.errors import TrainingInterrupted
+from visionlab.errors import TrainingInterrupted, VisionlabError
 
 
 def register(app: typer.Typer) -> None:
@@ -37,10 +38,10 @@ def init(
     """Write a commented example experiment config."""
     with user_errors():
         if path.exists() and not force:
-            error_console.print(f"[red]error:[/] {path} exists; pass --force to overwrite it.")
+            print_error(say("cli.init.exists", path=path))
             raise typer.Exit(2)
         _io.write_text(path, EXAMPLE_CONFIG)
-    console.print(f"Wrote {path}. Train it with: visionlab train {path}")
+    console.print(say("cli.init.wrote", path=path), highlight=False)
 
 
 def train(
@@ -66,8 +67,7 @@ def train(
     verbose = 0 if quiet else 1
     overrides = list(set_) + ([f"model.weights='{weights}'"] if weights is not None else [])
     if config is None and resume is None:
-        error_console.print("[red]error:[/] give a config file or recipe name, or --resume RUN. "
-                            "See `visionlab recipes`.")
+        print_error(say("cli.train.nothing_to_train"))
         raise typer.Exit(2)
     if resume is not None:
         _refuse_options_with_resume(resume, config=config, set=set_, name=name, repeat=repeat,
@@ -83,7 +83,7 @@ def train(
                                               report=not no_report, track=track or None,
                                               tracking_uri=tracking_uri)
     except TrainingInterrupted as stop:
-        error_console.print(f"[yellow]{stop}[/]")
+        print_warning(stop.text(language()))
         raise typer.Exit(130) from None
     for run in finished:
         _print_finished(run)
@@ -98,21 +98,19 @@ def _refuse_options_with_resume(resume: Path, **given) -> None:
     ignored = [flags[key] for key, value in given.items()
                if value is not None and value != defaults.get(key)]
     if ignored:
-        error_console.print(
-            f"[red]error:[/] --resume continues '{resume}' with the config it was started with; "
-            f"it cannot take {', '.join(ignored)}. Drop {'them' if len(ignored) > 1 else 'it'} "
-            "to resume as it was, or start a new run without --resume (e.g. `visionlab train "
-            f"{resume}/config.toml --set ...`).", highlight=False, soft_wrap=True)
+        print_error(say("cli.train.resume_refuses", run=resume, options=", ".join(ignored)))
         raise typer.Exit(2)
 
 
 def _print_finished(run) -> None:
+    lang = language()
     accuracy = run.metrics.get("test_accuracy")
-    shown = f"{accuracy:.2%}" if isinstance(accuracy, float) else "n/a"
-    console.print(f"[green]Done.[/] test accuracy {shown}  run folder: [bold]{run.path}[/]")
+    shown = i18n.format_percent(accuracy, lang, 2) if isinstance(accuracy, float) else "–"
+    console.print(f"[green]{say('cli.train.done')}[/] "
+                  + say("cli.train.finished", accuracy=shown, path=run.path), highlight=False)
     report = run.path / "report.html"
     if report.is_file():
-        console.print(f"Report: {report}")
+        console.print(say("cli.train.report", path=report), highlight=False)
 
 
 def evaluate(
@@ -121,17 +119,23 @@ def evaluate(
     data_path: str | None = typer.Option(None, "--data-path", help="Where the dataset files are."),
 ) -> None:
     """Evaluate a run's model on its test split or on other data."""
+    lang = language()
     with user_errors():
         metrics = api.evaluate(run, data=data, data_path=data_path)
-    table = Table(title=f"{run} on {data or 'its test split'}")
+    table = Table(title=say("cli.evaluate.title", run=run, data=data) if data else
+                  say("cli.evaluate.title_test", run=run))
     for column in ("class", "precision", "recall", "f1", "support"):
-        table.add_column(column, justify="left" if column == "class" else "right")
+        table.add_column(say(f"cli.evaluate.column.{column}"),
+                         justify="left" if column == "class" else "right")
     for name, row in metrics["per_class"].items():
-        table.add_row(name, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
-                      str(row["support"]))
+        table.add_row(name, *(i18n.format_decimal(row[key], lang, 3)
+                              for key in ("precision", "recall", "f1")), str(row["support"]))
     console.print(table)
-    console.print(f"accuracy {metrics['test_accuracy']:.2%}   loss {metrics['test_loss']:.4f}   "
-                  f"macro F1 {metrics['macro_f1']:.3f}   ({metrics['test_count']} images)")
+    console.print(say("cli.evaluate.summary",
+                      accuracy=i18n.format_percent(metrics["test_accuracy"], lang, 2),
+                      loss=i18n.format_decimal(metrics["test_loss"], lang, 4),
+                      macro_f1=i18n.format_decimal(metrics["macro_f1"], lang, 3),
+                      images=i18n.format_count(metrics["test_count"], lang)), highlight=False)
 
 
 def recalibrate_bn(
@@ -139,18 +143,18 @@ def recalibrate_bn(
     report: bool = typer.Option(True, "--report/--no-report", help="Rewrite report.html."),
 ) -> None:
     """Recompute a run's batch-norm statistics exactly (precise BN) and evaluate it again."""
+    lang = language()
     with user_errors():
         record = api.recalibrate_bn(run, report=report)
-    console.print(f"Recomputed {record['layers']} batch-norm layer(s) over {record['images']:,} "
-                  f"training images ({record['batches']} batches, {record['seconds']:.1f}s).",
-                  highlight=False)
-    for label, key in (("validation accuracy", "validation_accuracy"),
-                       ("test accuracy", "test_accuracy")):
+    console.print(say("cli.recalibrate.done", layers=record["layers"],
+                      images=i18n.format_count(record["images"], lang), batches=record["batches"],
+                      seconds=i18n.format_seconds(record["seconds"], lang)), highlight=False)
+    for key in ("validation_accuracy", "test_accuracy"):
         if key in record:
-            console.print(f"{label}: {record[key + '_before']:.2%} -> {record[key]:.2%}",
-                          highlight=False)
-    console.print(f"model.keras, metrics and predictions updated in {run}", highlight=False,
-                  soft_wrap=True)
+            console.print(say(f"cli.recalibrate.{key}",
+                              before=i18n.format_percent(record[key + "_before"], lang, 2),
+                              after=i18n.format_percent(record[key], lang, 2)), highlight=False)
+    console.print(say("cli.recalibrate.updated", run=run), highlight=False, soft_wrap=True)
 
 
 def predict(
@@ -163,6 +167,7 @@ def predict(
                                      help="Save a figure per image in this folder."),
 ) -> None:
     """Predict the class of new images with a trained run (bad files are reported, not fatal)."""
+    lang = language()
     with user_errors():
         results = api.predict(run, images, top_k=top_k, plot=plot)
     if as_json:
@@ -180,69 +185,85 @@ def predict(
         typer.echo(buffer.getvalue(), nl=False)
     else:
         table = Table()
-        table.add_column("image")
-        table.add_column("prediction")
-        table.add_column(f"top {top_k}")
+        table.add_column(say("cli.predict.column.image"))
+        table.add_column(say("cli.predict.column.prediction"))
+        table.add_column(say("cli.predict.column.top", k=top_k))
         for result in results:
             if "error" in result:
-                table.add_row(result["path"], "[red]unreadable[/]", result["error"])
+                table.add_row(result["path"], f"[red]{say('cli.predict.unreadable')}[/]",
+                              result["error"])
                 continue
-            tops = ", ".join(f"{t['class']} {t['probability']:.1%}" for t in result["top"])
-            table.add_row(result["path"],
-                          f"{result['predicted']} ({result['probability']:.1%})", tops)
+            tops = ", ".join(f"{top['class']} {i18n.format_percent(top['probability'], lang)}"
+                             for top in result["top"])
+            table.add_row(result["path"], f"{result['predicted']} "
+                          f"({i18n.format_percent(result['probability'], lang)})", tops)
         console.print(table)
     if any("error" in result for result in results):
         bad = sum("error" in result for result in results)
-        error_console.print(f"[yellow]{bad} file(s) could not be read (see above).[/]")
+        print_warning(say("cli.predict.unreadable_count", count=bad))
 
 
 def runs(
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
 ) -> None:
     """List runs: name, dataset, model, best validation accuracy, test accuracy, time."""
+    lang = language()
+
     def skipped(error: Exception) -> None:
-        error_console.print(f"[yellow]Skipped a damaged run: {error}[/]")
+        text = error.text(lang) if isinstance(error, VisionlabError) else str(error)
+        print_warning(say("cli.runs.skipped", error=text))
 
     with user_errors():
         found = api.list_runs(runs_dir, on_error=skipped)
     if not found:
-        console.print("No runs yet. Train one with `visionlab train RECIPE` "
-                      "(see `visionlab recipes`).")
+        console.print(say("cli.runs.none"), highlight=False)
         return
-    table = Table(title="Runs")
-    for column in ("run", "status", "dataset", "model", "epochs", "best val acc", "test acc",
+    table = Table(title=say("cli.runs.title"))
+    for column in ("run", "status", "dataset", "model", "epochs", "best_val_acc", "test_acc",
                    "time"):
-        table.add_column(column, justify="right" if "acc" in column or column in ("epochs", "time")
+        table.add_column(say(f"cli.runs.column.{column}"),
+                         justify="right" if "acc" in column or column in ("epochs", "time")
                          else "left")
     for run in found:
         info = run.info
         best = info.get("best") or {}
         test = info.get("test_accuracy")
+        status = info.get("status", "?")
         table.add_row(
-            str(run.path), info.get("status", "?"), info.get("dataset", {}).get("name", "?"),
+            str(run.path), _status_text(status, lang), info.get("dataset", {}).get("name", "?"),
             info.get("model", {}).get("name", "?"),
             str(info.get("epochs_completed", len(run.history))),
-            f"{best['value']:.2%}" if best.get("metric") == "val_accuracy" else "-",
-            f"{test:.2%}" if isinstance(test, float) else "-",
-            f"{info.get('seconds', 0):.0f}s",
+            i18n.format_percent(best["value"], lang, 2) if best.get("metric") == "val_accuracy"
+            else "-",
+            i18n.format_percent(test, lang, 2) if isinstance(test, float) else "-",
+            i18n.format_seconds(info.get("seconds", 0), lang),
         )
     console.print(table)
 
 
+def _status_text(status: str, lang: str) -> str:
+    """A run's status ("completed", "interrupted" …) in `lang`, as the report shows it."""
+    key = f"status.{status}"
+    return i18n.t(key, lang) if key in i18n.MESSAGES[lang] else status
+
+
 def recipes() -> None:
     """List the built-in recipes with the tutorial's published figure (or our own target)."""
-    table = Table(title="Built-in recipes  (run one: visionlab train NAME)",
-                  caption="figure: published = the tutorial's own number; "
-                          "target = visionlab's own goal (no tutorial publishes one)")
+    lang = language()
+    table = Table(title=say("cli.recipes.title"), caption=say("cli.recipes.caption"))
     for column in ("recipe", "dataset", "model", "epochs", "figure"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("description", overflow="fold", ratio=1)
+        table.add_column(say(f"cli.recipes.column.{column}"), no_wrap=True)
+    table.add_column(say("cli.recipes.column.description"), overflow="fold", ratio=1)
     for row in api.recipe_table():
         value = row["reference_value"]
-        kind = "published" if row["published"] else "target"
-        figure = f"{value:.2%} {kind}" if isinstance(value, float) else "-"
+        kind = say("cli.recipes.published" if row["published"] else "cli.recipes.target")
+        figure = f"{i18n.format_percent(value, lang, 2)} {kind}" if isinstance(value, float) \
+            else "-"
+        description_key = f"recipe.{row['name']}.description"
+        description = i18n.t(description_key, lang) if description_key in i18n.MESSAGES[lang] \
+            else row["description"]
         table.add_row(row["name"], row["dataset"], row["model"], str(row["epochs"]), figure,
-                      row["description"])
+                      description)
     console.print(table)
 
 

@@ -44,6 +44,7 @@ from PIL import Image
 
 from visionlab.data.dataset import ImageDataset
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 NEAR_DUPLICATE_DISTANCE = 4  # Hamming bits of the 64-bit phash (see the module docstring)
 NEAR_PIXEL_DIFFERENCE = 0.05  # relative L2 difference of the 16x16 thumbnails
@@ -207,7 +208,7 @@ def audit_dataset(dataset: ImageDataset, *,
         DataError: a threshold outside -1..16, or `imagehash` (the `audit` extra) missing.
     """
     if not -1 <= threshold <= 16:
-        raise DataError(f"The near-duplicate threshold must be -1..16 bits; got {threshold}.")
+        raise DataError(Message("error.data.audit.threshold", {"threshold": threshold}))
     refs = _image_refs(dataset)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -278,10 +279,7 @@ def image_signatures(dataset: ImageDataset) -> tuple[np.ndarray, np.ndarray]:
     try:
         import imagehash  # optional: the `audit` extra
     except ImportError:
-        raise DataError(
-            "Finding near duplicates needs the imagehash package: pip install "
-            "'visionlab[audit]' (or pass threshold=-1 / --threshold -1 to skip them)."
-        ) from None
+        raise DataError(Message("error.data.audit.no_imagehash")) from None
     weights = np.left_shift(np.uint64(1), np.arange(HASH_BITS - 1, -1, -1, dtype=np.uint64))
     total = sum(len(split) for split in dataset.splits.values())
     hashes = np.zeros(total, dtype=np.uint64)

@@ -33,6 +33,7 @@ from visionlab.data.npz import read_npz
 from visionlab.data.photo_folder import PhotoFolderDataset
 from visionlab.data.registry import BuiltinDataset, register_dataset
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 DIGIT_NAMES = tuple(str(digit) for digit in range(10))
 FASHION_MNIST_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
@@ -133,11 +134,9 @@ def array_dataset(name: str, class_names: Sequence[str], train: tuple[np.ndarray
     for split_name, (images, labels) in (("train", train), ("test", test)):
         labels = np.asarray(labels, dtype=np.int64)
         if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
-            raise DataError(
-                f"The {split_name} labels of {name} in {source} range over "
-                f"{labels.min()}..{labels.max()}, but the dataset has "
-                f"{len(class_names)} classes; the files are not {name}."
-            )
+            raise DataError(Message("error.data.builtin.label_range", {
+                "split": split_name, "name": name, "source": source, "low": labels.min(),
+                "high": labels.max(), "classes": len(class_names)}))
         splits[split_name] = Split(images=images, labels=labels)
     checksum = sha256_arrays(splits["train"].images, splits["train"].labels,
                              splits["test"].images, splits["test"].labels)
@@ -172,16 +171,14 @@ class IdxDataset(FileDataset):
         height, width, _ = self.image_shape
         for split_name, images, labels in (("train", *arrays[:2]), ("test", *arrays[2:])):
             if images.ndim != 3 or images.shape[1:] != (height, width) or images.dtype != np.uint8:
-                raise DataError(
-                    f"The {split_name} images of {self.name} in {location.path} have shape "
-                    f"{images.shape} and dtype {images.dtype}; expected uint8 "
-                    f"(N, {height}, {width}). The files are not {self.name}."
-                )
+                raise DataError(Message("error.data.builtin.image_shape", {
+                    "split": split_name, "name": self.name, "source": location.path,
+                    "shape": images.shape, "dtype": images.dtype, "height": height,
+                    "width": width}))
             if labels.shape != (len(images),):
-                raise DataError(
-                    f"{location.path} holds {len(images)} {split_name} images but labels of "
-                    f"shape {labels.shape}; the image and label files do not belong together."
-                )
+                raise DataError(Message("error.data.builtin.label_count", {
+                    "source": location.path, "count": len(images), "split": split_name,
+                    "shape": labels.shape}))
         train_images, train_labels, test_images, test_labels = arrays
         # (N, 28, 28) -> (N, 28, 28, 1)
         return array_dataset(
@@ -228,7 +225,7 @@ class Mnist(IdxDataset):
         if location.layout != "npz":
             return super().decode_arrays(location)
         return read_npz(self.read_file(location, MNIST_NPZ), location.path,
-                        fix="Delete it and run `visionlab datasets fetch mnist`.")
+                        fix=Message("error.data.npz.fix_fetch_mnist"))
 
 
 @register_dataset("fashion_mnist")
@@ -298,10 +295,9 @@ class Cifar10(FileDataset):
         if cifar.META_FILE in members:
             stored_names = cifar.decode_meta(members[cifar.META_FILE], location.path)
             if tuple(stored_names) != self.class_names:
-                raise DataError(
-                    f"{location.path} names its classes {stored_names}, not CIFAR-10's "
-                    f"{list(self.class_names)}; it is a different dataset."
-                )
+                raise DataError(Message("error.data.builtin.cifar_names", {
+                    "source": location.path, "names": stored_names,
+                    "expected": list(self.class_names)}))
         train_images, train_labels, test_images, test_labels = \
             cifar.decode_cifar10(members, location.path)
         return array_dataset(self.name, self.class_names, (train_images, train_labels),
@@ -348,21 +344,15 @@ class Digits(BuiltinDataset):
               source: str | Path | None = None) -> Location:
         self._reject_data_path(destination)
         if source is not None:
-            raise DataError(
-                f"The digits dataset ships with scikit-learn, so --from ({source}) does not "
-                "apply to it; drop --from."
-            )
+            raise DataError(Message("error.data.digits.no_from", {"source": source}))
         location = self.locate()
         if location is None:
-            raise DataError("scikit-learn is not installed; run `pip install scikit-learn`.")
+            raise DataError(Message("error.data.digits.no_sklearn"))
         return location
 
     def _reject_data_path(self, data_path: str | Path | None) -> None:
         if data_path is not None:
-            raise DataError(
-                f"The digits dataset ships with scikit-learn, so --data-path ({data_path}) "
-                "does not apply to it; drop --data-path."
-            )
+            raise DataError(Message("error.data.digits.no_data_path", {"data_path": data_path}))
 
 
 @register_dataset("dogs_vs_cats")

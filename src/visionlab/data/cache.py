@@ -38,6 +38,7 @@ import numpy as np
 
 from visionlab._io import atomic_path, read_json, write_json
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 # Bump when the decoding itself changes (resampling, colour conversion …) to orphan old entries.
 CACHE_VERSION = 3
@@ -148,10 +149,8 @@ def load_or_build(
                                                     for index, reason in sorted(bad.items())}})
         published = _publish(building, folder, key, shape)
     except OSError as error:
-        raise DataError(
-            f"Cannot write the decoded-image cache in '{folder}': {error}. Free disk space, "
-            "pass cache_dir= a writable folder, or set VISIONLAB_CACHE."
-        ) from error
+        raise DataError(Message("error.data.cache_unwritable",
+                                {"folder": folder, "error": error})) from error
     finally:
         if building is not None and building.exists():
             shutil.rmtree(building, ignore_errors=True)

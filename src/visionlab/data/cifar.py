@@ -20,6 +20,7 @@ from typing import IO
 import numpy as np
 
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 FOLDER_NAME = "cifar-10-batches-py"
 ARCHIVE_NAME = "cifar-10-python.tar.gz"
@@ -65,12 +66,11 @@ def unpickle(data: bytes, source: str | os.PathLike[str]) -> dict:
     try:
         content = _NumpyOnlyUnpickler(io.BytesIO(data), encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as error:
-        raise DataError(
-            f"{source} is not a readable CIFAR python batch ({error}). The file is damaged or "
-            "truncated; delete it and run `visionlab datasets fetch cifar10`."
-        ) from None
+        raise DataError(Message("error.data.cifar.unreadable",
+                                {"source": source, "error": error})) from None
     if not isinstance(content, dict):
-        raise DataError(f"{source} holds a {type(content).__name__}, not a CIFAR batch dict.")
+        raise DataError(Message("error.data.cifar.not_dict",
+                                {"source": source, "type": type(content).__name__}))
     return content
 
 
@@ -79,21 +79,15 @@ def decode_batch(data: bytes, source: str | os.PathLike[str]) -> tuple[np.ndarra
     batch = unpickle(data, source)
     if b"data" not in batch or b"labels" not in batch:
         found = ", ".join(repr(key) for key in batch)
-        raise DataError(
-            f"{source} has no b'data'/b'labels' entries (found: {found}); it is not a CIFAR-10 "
-            "python batch (CIFAR-100 uses b'fine_labels')."
-        )
+        raise DataError(Message("error.data.cifar.no_entries", {"source": source, "found": found}))
     rows = np.asarray(batch[b"data"])
     labels = np.asarray(batch[b"labels"], dtype=np.int64)
     if rows.dtype != np.uint8 or rows.ndim != 2 or rows.shape[1] != ROW_LENGTH:
-        raise DataError(
-            f"{source} holds data of shape {rows.shape} and dtype {rows.dtype}; a CIFAR batch "
-            f"holds uint8 rows of {ROW_LENGTH} values (3 colour planes of 32x32)."
-        )
+        raise DataError(Message("error.data.cifar.bad_rows", {
+            "source": source, "shape": rows.shape, "dtype": rows.dtype, "length": ROW_LENGTH}))
     if labels.shape != (len(rows),):
-        raise DataError(
-            f"{source} holds {len(rows)} images but {labels.size} labels; the file is damaged."
-        )
+        raise DataError(Message("error.data.cifar.label_count", {
+            "source": source, "images": len(rows), "labels": labels.size}))
     # (N, 3072) -> (N, 3, 32, 32) planes -> (N, 32, 32, 3) channels last
     images = rows.reshape(-1, 3, IMAGE_SIZE, IMAGE_SIZE).transpose(0, 2, 3, 1)
     return images, labels
@@ -104,7 +98,7 @@ def decode_meta(data: bytes, source: str | os.PathLike[str]) -> list[str]:
     meta = unpickle(data, source)
     names = meta.get(b"label_names")
     if not isinstance(names, list):
-        raise DataError(f"{source} has no b'label_names' list; it is not a CIFAR meta file.")
+        raise DataError(Message("error.data.cifar.no_label_names", {"source": source}))
     return [name.decode("utf-8") if isinstance(name, bytes) else str(name) for name in names]
 
 
@@ -113,10 +107,8 @@ def read_folder_members(folder: str | os.PathLike[str], names: tuple[str, ...]) 
     folder = Path(folder)
     missing = [name for name in names if not (folder / name).is_file()]
     if missing:
-        raise DataError(
-            f"The CIFAR-10 folder {folder} lacks {', '.join(missing)}. Re-extract "
-            f"{ARCHIVE_NAME} or run `visionlab datasets fetch cifar10`."
-        )
+        raise DataError(Message("error.data.cifar.folder_incomplete", {
+            "folder": folder, "missing": ", ".join(missing), "archive": ARCHIVE_NAME}))
     return {name: (folder / name).read_bytes() for name in names}
 
 
@@ -142,16 +134,12 @@ def read_archive_members(archive: IO[bytes], names: tuple[str, ...],
                     if extracted is not None:
                         members[base] = extracted.read()
     except (tarfile.TarError, EOFError, OSError) as error:
-        raise DataError(
-            f"{source} is not a readable tar.gz archive ({error}); it is probably truncated. "
-            "Delete it and run `visionlab datasets fetch cifar10`."
-        ) from None
+        raise DataError(Message("error.data.cifar.bad_archive",
+                                {"source": source, "error": error})) from None
     missing = [name for name in names if name not in members]
     if missing:
-        raise DataError(
-            f"The archive {source} lacks {', '.join(missing)}; it is not the CIFAR-10 python "
-            f"version ({ARCHIVE_NAME})."
-        )
+        raise DataError(Message("error.data.cifar.archive_incomplete", {
+            "source": source, "missing": ", ".join(missing), "archive": ARCHIVE_NAME}))
     return members
 
 

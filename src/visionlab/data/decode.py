@@ -5,7 +5,9 @@
 
 Every way a file can fail (empty, truncated, corrupt, not an image, decompression bomb,
 unreadable) becomes a `BadImageError` whose message is a short per-file reason, so a folder
-loader can skip the file and report why instead of crashing.
+loader can skip the file and report why instead of crashing. The reason is kept in English
+where it is stored (the cache's meta.json, skipped.json, explore.json); `reason_text` shows it
+in the reader's language.
 
 Conversions (documented once here, relied on everywhere):
     * EXIF orientation is applied (`ImageOps.exif_transpose`), so phone photos stand upright.
@@ -28,15 +30,19 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from visionlab.errors import ConfigError, DataError
+from visionlab.i18n import MESSAGES, Message
 
 COLOR_MODES = ("rgb", "grayscale")
 RESIZE_MODES = ("squash", "crop", "pad")
@@ -48,15 +54,64 @@ IMAGE_EXTENSIONS = frozenset(
 _TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}
 _EXIF_ORIENTATION_TAG = 0x0112
 _REDUCING_GAP = 2.0
+# The catalog keys of the reasons a file is bad, the more specific first (`reason_text` reads a
+# stored English reason back by matching these templates in this order).
+REASON_KEYS = ("data.bad_image.empty_file", "data.bad_image.permission",
+               "data.bad_image.disappeared", "data.bad_image.too_many_pixels",
+               "data.bad_image.decompression_bomb", "data.bad_image.not_an_image",
+               "data.bad_image.truncated", "data.bad_image.corrupt")
 
 
 class BadImageError(DataError):
-    """A single file could not be decoded; `reason` says why in a few words."""
+    """A single file could not be decoded; `reason` says why in a few words (in English, as
+    stored; `reason_message` renders in any language).
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"Cannot use image '{path}': {reason}.")
+    Args:
+        path: the file.
+        reason_key: one of `REASON_KEYS`.
+        **values: the reason's placeholders (Pillow's own words as `detail`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason_key: str, **values: Any) -> None:
+        self.reason_message = Message(reason_key, values)
+        super().__init__(Message("data.bad_image", {"path": str(path),
+                                                    "reason": self.reason_message}))
         self.path = str(path)
-        self.reason = reason
+        self.reason = self.reason_message.render("en")
+
+
+def reason_text(reason: str, lang: str | None = None) -> str:
+    """A bad file's stored English `reason` in `lang` (a reason it does not know stays as is).
+
+    Args:
+        reason: a `BadImageError.reason`, e.g. from `ImageDataset.skipped` or explore.json.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.current_language()`).
+
+    Example:
+        reason_text("empty file (0 bytes)", "vi")  # "tệp rỗng (0 byte)"
+    """
+    message = reason_message(reason)
+    return message.render(lang) if isinstance(message, Message) else message
+
+
+def reason_message(reason: str) -> Message | str:
+    """A bad file's stored English `reason` as an `i18n.Message` (an unknown one as is)."""
+    for key, pattern in _reason_patterns():
+        match = pattern.fullmatch(reason)
+        if match:
+            return Message(key, match.groupdict())
+    return reason
+
+
+@cache
+def _reason_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    patterns = []
+    for key in REASON_KEYS:
+        parts = re.split(r"\{(\w+)\}", MESSAGES["en"][key])  # text, name, text, name, text
+        regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.*?)"
+                        for index, part in enumerate(parts))
+        patterns.append((key, re.compile(regex, re.DOTALL)))
+    return patterns
 
 
 @dataclass
@@ -112,9 +167,10 @@ def list_image_files(
         elif path.exists():
             files[path] = None
         else:
-            raise DataError(f"Image '{raw}' does not exist. Check the path.")
+            raise DataError(Message("error.data.image_missing", {"path": raw}))
     if not files:
-        raise DataError(f"No image files found in {', '.join(map(str, given))}.")
+        raise DataError(Message("error.data.no_image_files",
+                                {"paths": ", ".join(map(str, given))}))
     return list(files)
 
 
@@ -135,25 +191,20 @@ def check_options(
         ConfigError: naming the bad value and the allowed ones.
     """
     if color_mode not in COLOR_MODES:
-        raise ConfigError(
-            f"Unknown color_mode '{color_mode}'; use one of: {', '.join(COLOR_MODES)}."
-        )
+        raise ConfigError(Message("error.data.color_mode", {
+            "value": color_mode, "choices": ", ".join(COLOR_MODES)}))
     if resize_mode not in RESIZE_MODES:
-        raise ConfigError(
-            f"Unknown resize_mode '{resize_mode}'; use one of: {', '.join(RESIZE_MODES)}."
-        )
+        raise ConfigError(Message("error.data.resize_mode", {
+            "value": resize_mode, "choices": ", ".join(RESIZE_MODES)}))
     if image_size is None:
         return None
     try:
         height, width = (int(side) for side in image_size)
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"image_size must be (height, width), two positive integers; got {image_size!r}."
-        ) from None
+        raise ConfigError(Message("error.data.image_size", {"value": repr(image_size)})) \
+            from None
     if height < 1 or width < 1:
-        raise ConfigError(
-            f"image_size must be (height, width), two positive integers; got {image_size!r}."
-        )
+        raise ConfigError(Message("error.data.image_size", {"value": repr(image_size)}))
     return height, width
 
 
@@ -207,7 +258,7 @@ def _decoded(path: str | os.PathLike[str], size: tuple[int, int] | None, color_m
         with open(path, "rb") as handle:
             data = handle.read()
         if not data:
-            raise BadImageError(path, "empty file (0 bytes)")
+            raise BadImageError(path, "data.bad_image.empty_file")
         image = Image.open(io.BytesIO(data))
         _check_pixel_limit(path, image)
         orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
@@ -219,20 +270,20 @@ def _decoded(path: str | os.PathLike[str], size: tuple[int, int] | None, color_m
     except BadImageError:
         raise
     except PermissionError:
-        raise BadImageError(path, "permission denied (make the file readable)") from None
+        raise BadImageError(path, "data.bad_image.permission") from None
     except FileNotFoundError:
-        raise BadImageError(path, "file disappeared while loading") from None
+        raise BadImageError(path, "data.bad_image.disappeared") from None
     except Image.DecompressionBombError as error:
-        raise BadImageError(path, f"decompression bomb: {error}") from None
+        raise BadImageError(path, "data.bad_image.decompression_bomb", detail=error) from None
     except UnidentifiedImageError:
-        raise BadImageError(path, "not an image Pillow can identify (wrong extension or "
-                                  "corrupt header)") from None
+        raise BadImageError(path, "data.bad_image.not_an_image") from None
     except MemoryError:
         raise
     except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, ...
         message = str(error) or type(error).__name__
-        kind = "truncated image" if "truncated" in message.lower() else "corrupt image data"
-        raise BadImageError(path, f"{kind}: {message}") from None
+        key = "data.bad_image.truncated" if "truncated" in message.lower() \
+            else "data.bad_image.corrupt"
+        raise BadImageError(path, key, detail=message) from None
 
 
 def _check_pixel_limit(path: str | os.PathLike[str], image: Image.Image) -> None:
@@ -240,11 +291,7 @@ def _check_pixel_limit(path: str | os.PathLike[str], image: Image.Image) -> None
     limit = Image.MAX_IMAGE_PIXELS
     pixels = image.width * image.height
     if limit and pixels > limit:
-        raise BadImageError(
-            path,
-            f"decompression bomb: {pixels} pixels exceeds the limit of {limit} pixels "
-            "(PIL.Image.MAX_IMAGE_PIXELS)",
-        )
+        raise BadImageError(path, "data.bad_image.too_many_pixels", pixels=pixels, limit=limit)
 
 
 def _draft_jpeg(

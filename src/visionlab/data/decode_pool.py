@@ -28,6 +28,7 @@ from rich.progress import (
 
 from visionlab.data.cache import DIGEST_SIZE
 from visionlab.data.decode import BadImageError, decode_image
+from visionlab.i18n import t
 
 _FILES_PER_TASK = 8  # files per thread-pool task: amortizes scheduling, keeps progress smooth
 
@@ -41,7 +42,7 @@ def decode_into(
     resize_mode: str = "squash",
     workers: int | None = None,
     progress: bool = True,
-    description: str = "Decoding images",
+    description: str | None = None,
 ) -> dict[int, str]:
     """Decode `paths[i]` into `images[i]` (and its truncated SHA-256 into `digests[i]`) on threads.
 
@@ -53,7 +54,7 @@ def decode_into(
         image_size, color_mode, resize_mode: as in `decode_image`.
         workers: threads. Defaults to the number of usable CPU cores.
         progress: show a Rich progress bar. Defaults to True.
-        description: progress bar label. Defaults to "Decoding images".
+        description: progress bar label. Defaults to "Decoding images" (in the language).
 
     Returns:
         {index: reason} for the files that could not be decoded (their rows are untouched).
@@ -83,7 +84,7 @@ def decode_into(
               for start in range(0, len(paths), _FILES_PER_TASK)]
     bad: dict[int, str] = {}
     with _progress_bar(progress) as bar:
-        task = bar.add_task(description, total=len(paths))
+        task = bar.add_task(description or t("data.decoding_images"), total=len(paths))
         if workers <= 1:
             for chunk in chunks:
                 bad.update(decode_chunk(chunk))

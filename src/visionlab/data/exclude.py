@@ -28,6 +28,7 @@ import numpy as np
 
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 COMMENT = "  #"  # two spaces: a "#" inside a file name stays part of it
 _SHOWN = 5
@@ -42,8 +43,8 @@ def read_exclude_list(path: str | os.PathLike[str]) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"Cannot read the exclude list '{path}': {error}. Fix data.exclude "
-                        "or write the list with `visionlab audit DATA`.") from None
+        raise DataError(Message("error.data.exclude.unreadable",
+                                {"path": path, "error": error})) from None
     entries = []
     for line in text.splitlines():
         entry = line.split(COMMENT, 1)[0].strip()
@@ -110,13 +111,13 @@ def exclude_images(dataset: ImageDataset, path: str | os.PathLike[str]) -> Image
         splits[name] = Split(np.asarray(split.images[keep]), split.labels[keep], paths)
     unmatched = sorted(wanted - matched)
     if unmatched:
-        shown = ", ".join(unmatched[:_SHOWN]) + (
-            f" and {len(unmatched) - _SHOWN} more" if len(unmatched) > _SHOWN else "")
-        raise DataError(
-            f"The exclude list '{path}' names {len(unmatched)} image(s) that dataset "
-            f"'{dataset.name}' does not have: {shown}. Entries are paths relative to "
-            f"'{dataset.source}' (folders) or split:index (arrays); re-run `visionlab audit` "
-            "or remove those lines.")
+        shown: str | Message = ", ".join(unmatched[:_SHOWN])
+        if len(unmatched) > _SHOWN:
+            shown = Message("data.photos.and_more",
+                            {"shown": shown, "more": len(unmatched) - _SHOWN})
+        raise DataError(Message("error.data.exclude.unmatched", {
+            "path": path, "count": len(unmatched), "name": dataset.name, "shown": shown,
+            "source": dataset.source}))
     digest = hashlib.sha256(f"{dataset.checksum}|exclude|".encode())
     digest.update("\n".join(sorted(matched)).encode())
     info = {**dataset.info, "exclude": str(path), "excluded": len(matched)}

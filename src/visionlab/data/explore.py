@@ -19,6 +19,7 @@ from PIL import Image
 
 from visionlab.data.dataset import ImageDataset
 from visionlab.errors import ConfigError, DataError
+from visionlab.i18n import Message
 
 # Channels of a decoded array -> the Pillow mode name users know from their files.
 COLOR_MODE_BY_CHANNELS = {1: "L", 3: "RGB", 4: "RGBA"}
@@ -41,12 +42,12 @@ def dataset_statistics(dataset: ImageDataset, *, samples_per_class: int = 5,
         `image_sizes`, `color_modes`, `pixel_statistics`, `skipped` and `samples`.
     """
     if samples_per_class < 1:
-        raise ConfigError(f"samples_per_class must be at least 1; got {samples_per_class}. "
-                          "Pass --samples-per-class 1 or more.")
+        raise ConfigError(Message("error.data.explore.samples_per_class",
+                                  {"value": samples_per_class}))
     total_images = sum(len(split) for split in dataset.splits.values())
     if total_images == 0 or dataset.num_classes == 0:
-        raise DataError(f"Dataset '{dataset.name}' has no images to explore; check that "
-                        f"{dataset.source} holds one sub-folder of images per class.")
+        raise DataError(Message("error.data.explore.no_images",
+                                {"name": dataset.name, "source": dataset.source}))
     # Samples, pixel statistics and the imbalance ratio come from train, or the first split
     # holding images when train is missing or empty.
     sample_split = next(name for name in ("train", *dataset.splits)

@@ -36,10 +36,11 @@ import numpy as np
 
 from visionlab.data import cache
 from visionlab.data.dataset import BadFile, ImageDataset, Split
-from visionlab.data.decode import IMAGE_EXTENSIONS, check_options, is_image_file
+from visionlab.data.decode import IMAGE_EXTENSIONS, check_options, is_image_file, reason_message
 from visionlab.data.decode_pool import decode_into
 from visionlab.data.splits import check_fraction, stratified_split
 from visionlab.errors import ConfigError, DataError
+from visionlab.i18n import Message, joined, t
 
 # Folder names accepted for each split in the split-folder layout.
 SPLIT_FOLDER_NAMES = {"train": "train", "validation": "validation", "valid": "validation",
@@ -87,11 +88,7 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
     """
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise DataError(
-            f"Image folder '{root}' does not exist or is not a folder. Pass a folder of class "
-            "folders (root/<class>/image.jpg) or of split folders (root/train/<class>/ and "
-            "root/test/<class>/)."
-        )
+        raise DataError(Message("error.data.no_folder", {"path": root}))
     layout = "split folders" if (root / "train").is_dir() else "class folders"
     split_folders = _split_folders(root) if layout == "split folders" else {ALL: root}
     classes = {name: [folder.name for folder in _visible_folders(folder)]
@@ -100,22 +97,15 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderListing:
     class_names = sorted(classes[reference])
     where = split_folders[reference]
     if not class_names:
-        raise DataError(
-            f"Found no class folders in '{where}'. Put each class's images in its own "
-            f"sub-folder, e.g. '{where}/cat/001.jpg' and '{where}/dog/001.jpg'."
-        )
+        raise DataError(Message("error.data.no_class_folders", {"path": where}))
     if len(class_names) < 2:
-        raise DataError(
-            f"Found a single class folder '{class_names[0]}' in '{where}'; a classifier needs "
-            "at least 2 classes. Add a folder per class next to it."
-        )
+        raise DataError(Message("error.data.single_class",
+                                {"name": class_names[0], "path": where}))
     _check_same_classes(root, class_names, classes)
     files, empty_folders, ignored = _list_class_files(root, split_folders, class_names)
     if not files:
-        raise DataError(
-            f"Found no image files ({', '.join(sorted(IMAGE_EXTENSIONS))}) in the class "
-            f"folders of '{root}'. Add images or check the path."
-        )
+        raise DataError(Message("error.data.no_images", {
+            "extensions": ", ".join(sorted(IMAGE_EXTENSIONS)), "path": root}))
     return FolderListing(root, layout, class_names, files, split_folders, empty_folders, ignored)
 
 
@@ -127,10 +117,9 @@ def _split_folders(root: Path) -> dict[str, Path]:
         if split_name is None:
             continue
         if split_name in found:
-            raise DataError(
-                f"Image folder '{root}' has two {split_name} folders, "
-                f"'{found[split_name].name}' and '{child.name}'; keep only one."
-            )
+            raise DataError(Message("error.data.two_split_folders", {
+                "path": root, "split": split_name, "first": found[split_name].name,
+                "second": child.name}))
         found[split_name] = child
     return {name: found[name] for name in SPLIT_ORDER if name in found}
 
@@ -209,7 +198,7 @@ def load_image_folder(
     """
     size = check_options(image_size, color_mode, resize_mode)
     if size is None:
-        raise ConfigError("image_size must be (height, width) for an image folder; got None.")
+        raise ConfigError(Message("error.data.folder_image_size"))
     validation_fraction = check_fraction("validation_fraction", validation_fraction)
     test_fraction = check_fraction("test_fraction", test_fraction)
     listing = scan_image_folder(path)
@@ -253,20 +242,12 @@ def _check_held_out(listing: FolderListing, validation_fraction: float,
     """Raise ConfigError when the fractions leave no test split or nothing to train on."""
     if listing.layout == "class folders":
         if test_fraction == 0.0 and require_test:
-            raise ConfigError(
-                f"Image folder '{listing.root}' has no test/ folder; set test_fraction > 0 "
-                "(e.g. 0.2) to hold out a test split, or arrange it as train/ and test/."
-            )
+            raise ConfigError(Message("error.data.no_test_folder", {"path": listing.root}))
         if validation_fraction + test_fraction >= 1.0:
-            raise ConfigError(
-                f"validation_fraction ({validation_fraction}) + test_fraction ({test_fraction})"
-                " must be below 1 so some images are left to train on."
-            )
+            raise ConfigError(Message("error.data.fractions", {
+                "validation": validation_fraction, "test": test_fraction}))
     elif "test" not in listing.split_folders and test_fraction == 0.0 and require_test:
-        raise ConfigError(
-            f"Image folder '{listing.root}' has train/ but no test/ folder; add test/<class>/ "
-            "folders or set test_fraction > 0 to hold out part of train."
-        )
+        raise ConfigError(Message("error.data.train_without_test", {"path": listing.root}))
 
 
 def _drop_bad_files(listing: FolderListing, decoded: cache.DecodedArrays,
@@ -276,12 +257,11 @@ def _drop_bad_files(listing: FolderListing, decoded: cache.DecodedArrays,
     skipped = [BadFile(listing.full_path(index), reason)
                for index, reason in sorted(decoded.bad.items())]
     if strict and skipped:
-        lines = "\n".join(f"  {bad.path}: {bad.reason}" for bad in skipped)
-        raise DataError(
-            f"Image folder '{listing.root}' has {len(skipped)} file(s) that cannot be decoded "
-            f"(strict=True):\n{lines}\nFix or delete them, or load with strict=False to skip "
-            "them."
-        )
+        lines = joined([Message("data.bad_file_line", {"path": bad.path,
+                                                       "reason": reason_message(bad.reason)})
+                        for bad in skipped], "\n")
+        raise DataError(Message("error.data.undecodable", {
+            "path": listing.root, "count": len(skipped), "lines": lines}))
     bad_files = np.fromiter(decoded.bad, dtype=np.int64, count=len(decoded.bad))
     return skipped, {name: indices[~np.isin(indices, bad_files)]
                      for name, indices in split_indices.items()}
@@ -295,7 +275,8 @@ def _decode_listing(listing, order, size, color_mode, resize_mode, cache_dir, wo
         paths = [listing.full_path(index) for index in order]
         bad_rows = decode_into(paths, images, digests, size, color_mode, resize_mode, workers,
                                progress,
-                               description=f"Decoding {listing.root.name or listing.root}")
+                               description=t("data.decoding",
+                                             name=listing.root.name or listing.root))
         return {int(order[row]): reason for row, reason in bad_rows.items()}
 
     if cache_dir is False:
@@ -344,12 +325,8 @@ def _warn_empty_classes(listing: FolderListing, splits: dict[str, Split]) -> dic
         missing = [name for name, count in zip(listing.class_names, counts) if count == 0]
         if missing:
             empty[split_name] = missing
-            warnings.warn(
-                f"Split '{split_name}' of image folder '{listing.root}' has no usable images of "
-                f"class(es) {', '.join(repr(name) for name in missing)} (empty folder or every "
-                "file skipped). Add images to those class folders or remove the folders.",
-                stacklevel=3,
-            )
+            warnings.warn(t("data.empty_classes", split=split_name, path=listing.root,
+                            classes=", ".join(repr(name) for name in missing)), stacklevel=3)
     return empty
 
 
@@ -368,15 +345,14 @@ def _check_same_classes(root: Path, class_names: list[str], classes: dict[str, l
     for split_name, names in classes.items():
         missing, extra = sorted(expected - set(names)), sorted(set(names) - expected)
         if missing:
-            problems.append(f"'{split_name}' is missing {missing}")
+            problems.append(Message("error.data.split_missing", {"split": split_name,
+                                                                 "classes": missing}))
         if extra:
-            problems.append(f"'{split_name}' has extra {extra}")
+            problems.append(Message("error.data.split_extra", {"split": split_name,
+                                                               "classes": extra}))
     if problems:
-        raise DataError(
-            f"Class folders of '{root}' differ between splits (train has {sorted(expected)}): "
-            f"{'; '.join(problems)}. Give every split the same class folders (an empty folder "
-            "is allowed) or rename the misspelled ones."
-        )
+        raise DataError(Message("error.data.splits_differ", {
+            "path": root, "train": sorted(expected), "problems": joined(problems)}))
 
 
 def _visible_folders(folder: Path) -> list[Path]:

@@ -50,6 +50,7 @@ from visionlab.data.npz import read_npz
 from visionlab.data.photo_folder import PhotoFolderDataset
 from visionlab.data.registry import get_dataset_entry, is_registered
 from visionlab.errors import DataError
+from visionlab.i18n import MESSAGES, Message, term
 
 Spec = str | os.PathLike[str]
 FormatClass = TypeVar("FormatClass", bound=type)
@@ -152,10 +153,10 @@ class PathFormat(DatasetFormat):
     def check_no_data_path(self, spec: Spec, options: LoadOptions) -> Path:
         """Return `spec` as an expanded Path; raise DataError when `data_path` is given too."""
         if options.data_path is not None:
-            raise DataError(
-                f"--data-path ({options.data_path}) only applies to built-in datasets; '{spec}' "
-                f"is {self.description} already. Drop --data-path."
-            )
+            key = f"data.format.{self.name}"  # a format registered elsewhere may lack one
+            description = term(key) if key in MESSAGES["en"] else self.description
+            raise DataError(Message("error.data.data_path_not_builtin", {
+                "data_path": options.data_path, "spec": spec, "description": description}))
         return Path(spec).expanduser()
 
 
@@ -232,10 +233,8 @@ class IdxFiles(PathFormat):
         found = {name: _find_idx_file(folder, name) for name in IDX_NAMES}
         missing = [name.removesuffix(".gz") for name, file in found.items() if file is None]
         if missing:
-            raise DataError(
-                f"The IDX folder {folder} lacks {', '.join(missing)} (.gz or raw); an MNIST-style "
-                f"folder holds the four files {', '.join(IDX_NAMES)}."
-            )
+            raise DataError(Message("error.data.idx_folder_incomplete", {
+                "folder": folder, "missing": ", ".join(missing), "files": ", ".join(IDX_NAMES)}))
         arrays = tuple(read_idx(file) for file in found.values() if file is not None)
         return arrays_dataset(folder, "idx", arrays)
 
@@ -265,7 +264,8 @@ class CifarPickles(PathFormat):
                     members = cifar.read_archive_members(archive, _CIFAR_BATCHES, path,
                                                          optional=(cifar.META_FILE,))
             except OSError as error:
-                raise DataError(f"Cannot read {path}: {error.strerror or error}.") from None
+                raise DataError(Message("error.data.cannot_read",
+                                        {"path": path, "error": error.strerror or error})) from None
         class_names = (cifar.decode_meta(members[cifar.META_FILE], source)
                        if cifar.META_FILE in members else list(CIFAR10_NAMES))
         arrays = cifar.decode_cifar10(members, source)
@@ -314,21 +314,18 @@ def arrays_dataset(source: Path, layout: str, arrays: tuple[np.ndarray, ...],
     train = _split_arrays("train", train_images, train_labels, source)
     test = _split_arrays("test", test_images, test_labels, source)
     if train[0].shape[1:] != test[0].shape[1:]:
-        raise DataError(
-            f"{source} holds train images of shape {train[0].shape[1:]} but test images of "
-            f"shape {test[0].shape[1:]}; both splits must have the same image shape."
-        )
+        raise DataError(Message("error.data.arrays.shapes_differ", {
+            "source": source, "train": train[0].shape[1:], "test": test[0].shape[1:]}))
     if class_names is None:
         largest = max((int(labels.max()) for _, labels in (train, test) if labels.size),
                       default=0)
         class_names = [*DIGIT_NAMES, *(str(label) for label in range(10, largest + 1))]
     for split_name, (_, labels) in (("train", train), ("test", test)):
         if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
-            raise DataError(
-                f"The {split_name} labels in {source} range over {labels.min()}..{labels.max()}, "
-                f"but labels must be 0..{len(class_names) - 1}, one per class name "
-                f"({', '.join(class_names)}). The file is damaged or holds another dataset."
-            )
+            raise DataError(Message("error.data.arrays.label_range", {
+                "split": split_name, "source": source, "low": labels.min(),
+                "high": labels.max(), "last": len(class_names) - 1,
+                "names": ", ".join(class_names)}))
     return array_dataset(str(source), class_names, train, test, str(source), {"format": layout})
 
 
@@ -338,24 +335,21 @@ def _split_arrays(split_name: str, images: np.ndarray, labels: np.ndarray,
     if images.ndim == 3:
         images = images[..., np.newaxis]  # (N, height, width) -> (N, height, width, 1)
     if images.ndim != 4 or images.shape[-1] not in (1, 3) or images.dtype != np.uint8:
-        raise DataError(
-            f"The {split_name} images in {source} have shape {images.shape} and dtype "
-            f"{images.dtype}; expected uint8 (N, height, width) or (N, height, width, 1 or 3)."
-        )
+        raise DataError(Message("error.data.arrays.image_shape", {
+            "split": split_name, "source": source, "shape": images.shape,
+            "dtype": images.dtype}))
     if len(images) == 0:
-        raise DataError(f"{source} holds no {split_name} images; both splits need images.")
+        raise DataError(Message("error.data.arrays.no_images",
+                                {"source": source, "split": split_name}))
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]  # Keras's CIFAR arrays store labels as (N, 1)
     if labels.shape != (len(images),):
-        raise DataError(
-            f"{source} holds {len(images)} {split_name} images but labels of shape "
-            f"{labels.shape}; the images and labels do not belong together."
-        )
+        raise DataError(Message("error.data.arrays.label_count", {
+            "source": source, "count": len(images), "split": split_name,
+            "shape": labels.shape}))
     if not np.issubdtype(labels.dtype, np.integer):
-        raise DataError(
-            f"The {split_name} labels in {source} have dtype {labels.dtype}; class labels must "
-            "be integers."
-        )
+        raise DataError(Message("error.data.arrays.label_dtype", {
+            "split": split_name, "source": source, "dtype": labels.dtype}))
     return images, labels
 
 
@@ -363,7 +357,8 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise DataError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise DataError(Message("error.data.cannot_read",
+                                {"path": path, "error": error.strerror or error})) from None
 
 
 def _idx_candidates(official_name: str) -> tuple[str, ...]:

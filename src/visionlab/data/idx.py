@@ -16,6 +16,7 @@ import zlib
 import numpy as np
 
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -42,11 +43,8 @@ def gunzip_if_needed(data: bytes, source: str | os.PathLike[str]) -> bytes:
     try:
         return gzip.decompress(data)
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise DataError(
-            f"{source} is a damaged gzip file ({error}); it was probably cut short by an "
-            "interrupted download. Delete it and fetch the dataset again "
-            "(`visionlab datasets fetch NAME`)."
-        ) from None
+        raise DataError(Message("error.data.idx.damaged_gzip",
+                                {"source": source, "error": error})) from None
 
 
 def parse_idx(data: bytes, source: str | os.PathLike[str] = "<bytes>") -> np.ndarray:
@@ -61,49 +59,34 @@ def parse_idx(data: bytes, source: str | os.PathLike[str] = "<bytes>") -> np.nda
         read-only view over `data` (no copy).
     """
     if len(data) < 4:
-        raise DataError(
-            f"{source} is {len(data)} bytes long, too short to be an IDX file (the header "
-            "alone is at least 8 bytes). The file is truncated; fetch it again."
-        )
+        raise DataError(Message("error.data.idx.too_short", {"source": source, "size": len(data)}))
     if data[0] != 0 or data[1] != 0:
-        raise DataError(
-            f"{source} is not an IDX file: its magic number starts with bytes "
-            f"0x{data[0]:02x} 0x{data[1]:02x}, expected 0x00 0x00 followed by a dtype code and "
-            "the number of dimensions. Check that the path points to an MNIST-style "
-            "'*-idx?-ubyte' file (gzipped or raw)."
-        )
+        raise DataError(Message("error.data.idx.bad_magic", {
+            "source": source, "first": f"0x{data[0]:02x}", "second": f"0x{data[1]:02x}"}))
     dtype_code, num_dims = data[2], data[3]
     if dtype_code not in IDX_DTYPES:
         valid = ", ".join(f"0x{code:02x}" for code in IDX_DTYPES)
-        raise DataError(
-            f"{source} has IDX dtype code 0x{dtype_code:02x}, which is not one of {valid}. "
-            "The file is damaged or not an IDX file."
-        )
+        raise DataError(Message("error.data.idx.bad_dtype", {
+            "source": source, "code": f"0x{dtype_code:02x}", "valid": valid}))
     if num_dims == 0:
-        raise DataError(f"{source} declares zero dimensions in its IDX header; it is damaged.")
+        raise DataError(Message("error.data.idx.zero_dims", {"source": source}))
     header_size = 4 + 4 * num_dims
     if len(data) < header_size:
-        raise DataError(
-            f"{source} is truncated inside its IDX header ({len(data)} bytes, the header of a "
-            f"{num_dims}-dimensional file needs {header_size}). Fetch the file again."
-        )
+        raise DataError(Message("error.data.idx.header_truncated", {
+            "source": source, "size": len(data), "dims": num_dims, "header": header_size}))
     shape = struct.unpack(f">{num_dims}I", data[4:header_size])
     dtype = IDX_DTYPES[dtype_code]
     count = math.prod(shape)
     expected_bytes = count * dtype.itemsize
     actual_bytes = len(data) - header_size
     if actual_bytes < expected_bytes:
-        raise DataError(
-            f"{source} is truncated: its header declares shape {tuple(shape)} "
-            f"({expected_bytes} bytes of {dtype.name}) but only {actual_bytes} bytes follow. "
-            "Delete the file and fetch it again."
-        )
+        raise DataError(Message("error.data.idx.truncated", {
+            "source": source, "shape": tuple(shape), "expected": expected_bytes,
+            "dtype": dtype.name, "actual": actual_bytes}))
     if actual_bytes > expected_bytes:
-        raise DataError(
-            f"{source} has {actual_bytes - expected_bytes} unexpected bytes after the "
-            f"{expected_bytes} bytes its header declares for shape {tuple(shape)}; the file "
-            "is damaged or not an IDX file."
-        )
+        raise DataError(Message("error.data.idx.extra_bytes", {
+            "source": source, "extra": actual_bytes - expected_bytes,
+            "expected": expected_bytes, "shape": tuple(shape)}))
     array = np.frombuffer(data, dtype=dtype, count=count, offset=header_size).reshape(shape)
     if dtype.byteorder == ">":
         array = array.astype(dtype.newbyteorder("="))
@@ -120,5 +103,6 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        raise DataError(f"Cannot read IDX file {path}: {error.strerror or error}.") from None
+        raise DataError(Message("error.data.idx.unreadable",
+                                {"path": path, "error": error.strerror or error})) from None
     return parse_idx(gunzip_if_needed(data, path), path)

@@ -15,6 +15,7 @@ from visionlab.data.formats import LoadOptions, find_format, resized_after_loadi
 from visionlab.data.registry import list_datasets
 from visionlab.data.transforms import conform
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 
 def load_dataset(
@@ -93,15 +94,9 @@ def _not_a_dataset(spec: str | os.PathLike[str]) -> DataError:
     """The error for a spec no format accepts: an unknown name or a file of no known kind."""
     path = Path(spec).expanduser()
     if path.exists():
-        return DataError(
-            f"'{spec}' is a file, not a dataset: pass a built-in dataset name or a folder of "
-            "class subfolders (e.g. train/<class>/*.png)."
-        )
+        return DataError(Message("error.data.file_not_dataset", {"spec": spec}))
     close = difflib.get_close_matches(str(spec).lower().replace("-", "_"), list_datasets(),
                                       n=1, cutoff=0.6)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    return DataError(
-        f"'{spec}' is neither a built-in dataset nor an existing folder.{hint} Built-in datasets: "
-        f"{', '.join(list_datasets())} (see `visionlab datasets`). A folder path also works: "
-        "a folder of class subfolders, or train/ and test/ folders of class subfolders."
-    )
+    hint = Message("error.did_you_mean", {"name": close[0]}) if close else ""
+    return DataError(Message("error.data.not_a_dataset", {
+        "spec": spec, "hint": hint, "datasets": ", ".join(list_datasets())}))

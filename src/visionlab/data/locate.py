@@ -40,6 +40,7 @@ from visionlab.data.dataset import ImageDataset
 from visionlab.data.idx import gunzip_if_needed
 from visionlab.data.registry import BuiltinDataset, get_dataset_entry
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 DOWNLOAD_TIMEOUT_SECONDS = 60
 _CHUNK_SIZE = 1 << 16
@@ -140,7 +141,8 @@ def read_verified(path: Path, expected: SourceFile, dataset: str, *,
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise DataError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise DataError(Message("error.data.cannot_read",
+                                {"path": path, "error": error.strerror or error})) from None
     content: bytes | None = None
     if not _matches_official(data, expected):
         if expected.content_sha256 is None:
@@ -170,13 +172,9 @@ def _checksum_error(path: Path, expected: SourceFile, dataset: str, data: bytes,
     found = [f"MD5 {md5}", f"SHA-256 {sha256}"]
     if content is not None:
         found.append(f"content SHA-256 {hashlib.sha256(content).hexdigest()}")
-    return DataError(
-        f"{path} does not match the official {dataset} file '{expected.name}': expected "
-        f"{', '.join(item for item in wanted if item)}; this file has {', '.join(found)}. "
-        f"It is corrupt, truncated or from another release. Delete it and run "
-        f"`visionlab datasets fetch {dataset}`, or pass --data-path pointing to a folder with "
-        "the official files."
-    )
+    return DataError(Message("error.data.checksum_mismatch", {
+        "path": path, "dataset": dataset, "name": expected.name,
+        "expected": ", ".join(item for item in wanted if item), "found": ", ".join(found)}))
 
 
 def download_file(source: SourceFile, destination: Path, *, dataset: str,
@@ -210,19 +208,18 @@ def download_file(source: SourceFile, destination: Path, *, dataset: str,
             bad_md5 = source.md5 is not None and md5.hexdigest() != source.md5
             bad_sha256 = source.sha256 is not None and sha256.hexdigest() != source.sha256
             if bad_md5 or bad_sha256:
-                raise DataError(
-                    f"The download of {source.url} does not match the official checksums "
-                    f"(expected MD5 {source.md5}, SHA-256 {source.sha256}; got MD5 "
-                    f"{md5.hexdigest()}, SHA-256 {sha256.hexdigest()}); it was discarded. A proxy "
-                    "or an interrupted transfer may have altered it: try again later."
-                )
+                raise DataError(Message("error.data.download_checksum", {
+                    "url": source.url, "md5": source.md5, "sha256": source.sha256,
+                    "got_md5": md5.hexdigest(), "got_sha256": sha256.hexdigest()}))
     except urllib.error.HTTPError as error:
-        raise DataError(f"Downloading {source.url} failed: HTTP {error.code} {error.reason}.") \
-            from None
+        raise DataError(Message("error.data.download_error", {
+            "url": source.url, "error": f"HTTP {error.code} {error.reason}"})) from None
     except urllib.error.URLError as error:
-        raise DataError(f"Downloading {source.url} failed: {error.reason}.") from None
+        raise DataError(Message("error.data.download_error",
+                                {"url": source.url, "error": error.reason})) from None
     except (OSError, http.client.HTTPException) as error:
-        raise DataError(f"Downloading {source.url} failed: {error}.") from None
+        raise DataError(Message("error.data.download_error",
+                                {"url": source.url, "error": error})) from None
     return destination
 
 
@@ -289,11 +286,8 @@ class FileDataset(BuiltinDataset):
         if location is None:
             places = self.search_places(data_path)
             if data_path is not None:
-                raise DataError(
-                    f"--data-path {places[0].path} does not hold the {self.name} dataset: "
-                    f"expected {self.expected_files}. Point --data-path at the folder that "
-                    f"holds them, or drop it to use `visionlab datasets fetch {self.name}`."
-                )
+                raise DataError(Message("error.data.data_path_lacks_files", {
+                    "path": places[0].path, "name": self.name, "files": self.expected_files}))
             location = self.fetch(progress=progress, download=download)
         return self.decode(location)
 
@@ -331,10 +325,8 @@ class FileDataset(BuiltinDataset):
             return Location(copied.path, place, copied.layout, copied.files,
                             f"copied from {found.path} ({candidate.label})")
         if source is not None:
-            raise DataError(
-                f"--from {sources[0].path} does not hold the {self.name} dataset: expected "
-                f"{self.expected_files}. Point --from at the folder (or file) that holds them."
-            )
+            raise DataError(Message("error.data.from_lacks_files", {
+                "path": sources[0].path, "name": self.name, "files": self.expected_files}))
         looked = [Place(place, target), *sources]
         if not download:
             raise self.not_found_error(looked)
@@ -357,15 +349,12 @@ class FileDataset(BuiltinDataset):
     def not_found_error(self, places: list[Place], failure: str | None = None) -> DataError:
         """Build the one error that lists every place looked in and how to get the files."""
         looked = "\n".join(f"  - {place.path} ({place.label})" for place in places)
-        reason = f"\nDownloading it failed: {failure}" if failure else \
-            "\nDownloading was not allowed (download=False)."
+        reason = Message("error.data.download_failed", {"failure": failure}) if failure else \
+            Message("error.data.download_not_allowed")
         urls = ", ".join(source.url for source in self.download_files())
-        return DataError(
-            f"Could not find the {self.name} dataset ({self.expected_files}). Looked in:\n"
-            f"{looked}{reason}\nTo fix: run `visionlab datasets fetch {self.name}` (downloads "
-            f"{urls}), copy the files into {dataset_cache_dir(self.name)}, or pass --data-path "
-            "pointing to a folder that holds them."
-        )
+        return DataError(Message("error.data.not_found", {
+            "name": self.name, "files": self.expected_files, "looked": looked, "reason": reason,
+            "urls": urls, "cache": dataset_cache_dir(self.name)}))
 
 
 def fetch(name: str, quiet: bool = False, data_path: str | Path | None = None,

@@ -55,6 +55,7 @@ from visionlab.data.locate import (
 )
 from visionlab.data.registry import BuiltinDataset
 from visionlab.errors import DataError
+from visionlab.i18n import Message, count
 
 LAYOUT = "photo-folder"
 # Larger than any photo of a listed dataset: reading stops there (a zip bomb is not extracted).
@@ -81,8 +82,8 @@ def read_checksum_list(text: str, source: str) -> dict[str, str]:
         if (len(digest) != 64 or separator not in ("  ", " *")
                 or not all(char in "0123456789abcdefABCDEF" for char in digest)
                 or not is_safe_member(name)):
-            raise DataError(f"Line {number} of {source} is not '<sha256>  <relative path>': "
-                            f"{line!r}.")
+            raise DataError(Message("error.data.photos.checksum_line",
+                                    {"number": number, "source": source, "line": repr(line)}))
         checksums[name] = digest.lower()
     return checksums
 
@@ -94,9 +95,11 @@ def is_safe_member(name: str) -> bool:
             and ".." not in path.parts)
 
 
-def _some(names: list[str]) -> str:
+def _some(names: list[str]) -> str | Message:
     shown = ", ".join(names[:_SHOWN])
-    return shown + (f" and {len(names) - _SHOWN:,} more" if len(names) > _SHOWN else "")
+    if len(names) <= _SHOWN:
+        return shown
+    return Message("data.photos.and_more", {"shown": shown, "more": count(len(names) - _SHOWN)})
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -167,22 +170,18 @@ class PhotoFolderDataset(BuiltinDataset):
         extra = [listed.relative_path for listed in listing.files
                  if listed.relative_path not in self.file_checksums]
         if listing.class_names != list(self.class_names) or extra:
-            found = f"the images {_some(extra)}" if extra else \
-                f"the class folders {', '.join(listing.class_names)}"
-            raise DataError(
-                f"{folder} ({location.place}) holds {found}, which are not part of the "
-                f"{self.name} dataset ({self.expected_files}). Move them out, or install a clean "
-                f"copy with `visionlab datasets fetch {self.name} --from {folder}`."
-            )
+            found = Message("data.photos.the_images", {"names": _some(extra)}) if extra else \
+                Message("data.photos.the_class_folders",
+                        {"names": ", ".join(listing.class_names)})
+            raise DataError(Message("error.data.photos.foreign_files", {
+                "folder": folder, "place": location.place, "found": found, "name": self.name,
+                "files": self.expected_files}))
         differing = [name for name, digest in self.file_checksums.items()
                      if _file_sha256(folder / name) != digest]
         if differing:
-            raise DataError(
-                f"{len(differing):,} photo(s) in {folder} ({location.place}) do not match the "
-                f"SHA-256 that visionlab lists for {self.name}: {_some(differing)}. They are "
-                "corrupt, truncated or edited. Restore the original photos, or delete the folder "
-                f"and run `visionlab datasets fetch {self.name}`."
-            )
+            raise DataError(Message("error.data.photos.installed_differ", {
+                "count": count(len(differing)), "folder": folder, "place": location.place,
+                "name": self.name, "names": _some(differing)}))
 
     def load(self, data_path: str | Path | None = None, *, download: bool = True,
              progress: bool = True, image_size: tuple[int, int] | None = None,
@@ -201,11 +200,9 @@ class PhotoFolderDataset(BuiltinDataset):
         """
         location = self.locate(data_path)
         if location is None and data_path is not None:
-            raise DataError(
-                f"--data-path {Path(data_path).expanduser()} does not hold the {self.name} "
-                f"dataset: expected {self.expected_files}. Point --data-path at that folder, or "
-                f"drop it to use `visionlab datasets fetch {self.name}`."
-            )
+            raise DataError(Message("error.data.photos.data_path_lacks", {
+                "path": Path(data_path).expanduser(), "name": self.name,
+                "files": self.expected_files}))
         if location is None:
             location = self.fetch(progress=progress, download=download)
         else:
@@ -263,15 +260,11 @@ class PhotoFolderDataset(BuiltinDataset):
 
     def not_found_error(self, target: Path, place: str, failure: str | None = None) -> DataError:
         """Build the error for photos that are neither installed nor obtainable."""
-        reason = f"\nDownloading them failed: {failure}" if failure else \
-            "\nDownloading was not allowed (download=False)."
-        return DataError(
-            f"Could not find the {self.name} dataset ({self.expected_files}) in {target} "
-            f"({place}).{reason}\nTo fix: run `visionlab datasets fetch {self.name}` (downloads "
-            f"{self.archive_url}), or `visionlab datasets fetch {self.name} --from DIR` with a "
-            "local copy (a folder of the class folders, or that archive), or pass --data-path "
-            "pointing to a folder that holds the photos."
-        )
+        reason = Message("error.data.photos.download_failed", {"failure": failure}) \
+            if failure else Message("error.data.download_not_allowed")
+        return DataError(Message("error.data.photos.not_found", {
+            "name": self.name, "files": self.expected_files, "target": target, "place": place,
+            "reason": reason, "url": self.archive_url}))
 
     def _install_local(self, source: Place, target: Path, place: str) -> Location:
         """Install from a local folder or `.zip` archive, verifying every photo."""
@@ -284,11 +277,10 @@ class PhotoFolderDataset(BuiltinDataset):
         folder = next((candidate for candidate in (path, path / self.archive_folder)
                        if all((candidate / name).is_dir() for name in self.class_names)), None)
         if folder is None:
-            raise DataError(
-                f"{source.label} {path} holds neither the {self.name} photos ({self.expected_files}"
-                f") nor a .zip archive of them. Point {source.label} at the folder that holds "
-                f"{' and '.join(f'{name}/' for name in self.class_names)}."
-            )
+            raise DataError(Message("error.data.photos.source_lacks", {
+                "label": source.label, "path": path, "name": self.name,
+                "files": self.expected_files,
+                "folders": " and ".join(f"{name}/" for name in self.class_names)}))
         location = self._install(target, place, lambda staging: self._copy(folder, staging))
         return dataclasses.replace(location, note=f"copied from {folder} ({source.label})")
 
@@ -320,11 +312,8 @@ class PhotoFolderDataset(BuiltinDataset):
                 unsafe = [member.filename for member in members
                           if not is_safe_member(member.filename)]
                 if unsafe:
-                    raise DataError(
-                        f"The archive {origin} holds member paths that point outside its folder "
-                        f"({_some(unsafe)}); nothing was installed. It is not the {self.name} "
-                        "archive: fetch it again, or use --from with a folder of the photos."
-                    )
+                    raise DataError(Message("error.data.photos.unsafe_members", {
+                        "origin": origin, "names": _some(unsafe), "name": self.name}))
                 for member in members:
                     parts = PurePosixPath(member.filename).parts
                     name = "/".join(parts[1 + len(prefix):])
@@ -339,24 +328,23 @@ class PhotoFolderDataset(BuiltinDataset):
                     _write_photo(staging, name, data)
                     written.add(name)
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            raise DataError(f"The archive {origin} cannot be read ({error}); it is damaged or "
-                            "truncated. Fetch it again.") from None
+            raise DataError(Message("error.data.photos.bad_archive",
+                                    {"origin": origin, "error": error})) from None
         missing = [name for name in self.file_checksums
                    if name not in written and name not in differing]
-        self._check_complete(f"the archive {origin}", missing, differing)
+        self._check_complete(Message("data.photos.the_archive", {"origin": origin}), missing,
+                             differing)
 
-    def _check_complete(self, origin: str, missing: list[str], differing: list[str]) -> None:
+    def _check_complete(self, origin: str | Message, missing: list[str],
+                        differing: list[str]) -> None:
         if differing:
-            raise DataError(
-                f"{len(differing):,} photo(s) in {origin} do not match the SHA-256 that "
-                f"visionlab lists for {self.name}: {_some(differing)}. Nothing was installed. "
-                "The copy is corrupt or edited: use an original copy of the photos."
-            )
+            raise DataError(Message("error.data.photos.copy_differs", {
+                "count": count(len(differing)), "origin": origin, "name": self.name,
+                "names": _some(differing)}))
         if missing:
-            raise DataError(
-                f"{origin} lacks {len(missing):,} of the {self.name} photos: {_some(missing)}. "
-                f"Nothing was installed. Use a complete copy ({self.expected_files})."
-            )
+            raise DataError(Message("error.data.photos.copy_incomplete", {
+                "origin": origin, "count": count(len(missing)), "name": self.name,
+                "names": _some(missing), "files": self.expected_files}))
 
     def _install(self, target: Path, place: str, write: Callable[[Path], None]) -> Location:
         """Write the photos into a staging folder beside `target` with `write`, then rename it.
@@ -366,11 +354,8 @@ class PhotoFolderDataset(BuiltinDataset):
                 never replaced), or a photo failed verification (nothing is left behind).
         """
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise DataError(
-                f"{target} ({place}) exists but does not hold the {self.name} photos; nothing "
-                f"was installed. Move it away or delete it and fetch again, or choose another "
-                "--data-path."
-            )
+            raise DataError(Message("error.data.photos.target_occupied",
+                                    {"target": target, "place": place, "name": self.name}))
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = target.parent / f".{target.name}-{os.getpid()}-{secrets.token_hex(4)}.partial"
         staging.mkdir()

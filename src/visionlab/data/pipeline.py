@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from visionlab.errors import ConfigError, DataError
+from visionlab.i18n import Message
 
 
 class ArrayBatches(keras.utils.PyDataset):
@@ -57,12 +58,11 @@ class ArrayBatches(keras.utils.PyDataset):
         super().__init__(workers=workers, use_multiprocessing=use_multiprocessing,
                          max_queue_size=max_queue_size)
         if int(batch_size) < 1:
-            raise ConfigError(f"batch_size must be a positive integer; got {batch_size!r}.")
+            raise ConfigError(Message("error.data.batches.batch_size",
+                                      {"value": repr(batch_size)}))
         if len(images) != len(labels):
-            raise DataError(
-                f"ArrayBatches got {len(images)} images but {len(labels)} labels; pass one "
-                "label per image."
-            )
+            raise DataError(Message("error.data.batches.lengths",
+                                    {"images": len(images), "labels": len(labels)}))
         self.images = images
         self.labels = np.asarray(labels).astype(np.int32, copy=False)
         self.batch_size = int(batch_size)
@@ -71,13 +71,11 @@ class ArrayBatches(keras.utils.PyDataset):
         self.num_classes = num_classes
         if one_hot:
             if num_classes is None:
-                raise ConfigError("ArrayBatches(one_hot=True) needs num_classes, e.g. "
-                                  "num_classes=dataset.num_classes.")
+                raise ConfigError(Message("error.data.batches.num_classes"))
             if self.labels.size and (self.labels.min() < 0 or self.labels.max() >= num_classes):
-                raise DataError(
-                    f"Labels range over {self.labels.min()}..{self.labels.max()} but "
-                    f"num_classes is {num_classes}; labels must be in 0..{num_classes - 1}."
-                )
+                raise DataError(Message("error.data.batches.label_range", {
+                    "low": self.labels.min(), "high": self.labels.max(),
+                    "classes": num_classes, "last": num_classes - 1}))
         self.seed = int(seed)
         self._order = np.arange(len(self.labels), dtype=np.int64)
         self.set_epoch(0)
@@ -90,14 +88,18 @@ class ArrayBatches(keras.utils.PyDataset):
             raise IndexError(f"Batch index {index} is out of range for {len(self)} batches.")
         # Sorted indices read a memmap sequentially; the order inside a batch does not matter.
         indices = np.sort(self._order[index * self.batch_size:(index + 1) * self.batch_size])
-        # (batch, height, width, channels), a plain ndarray even when gathered from a memmap
-        images = np.asarray(self.images[indices])
+        images = self._inputs(indices)
         labels = self.labels[indices]
         if self.one_hot:
             one_hot = np.zeros((labels.size, self.num_classes), dtype=np.float32)
             one_hot[np.arange(labels.size), labels] = 1.0
             return images, one_hot
         return images, labels
+
+    def _inputs(self, indices: np.ndarray) -> np.ndarray:
+        """The batch's inputs for the sorted `indices` (a subclass may pick among variants)."""
+        # (batch, height, width, channels), a plain ndarray even when gathered from a memmap
+        return np.asarray(self.images[indices])
 
     def set_epoch(self, epoch: int) -> None:
         """Use the shuffle order of `epoch` (0-based); a resumed run replays the same batches.

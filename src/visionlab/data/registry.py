@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from visionlab.data.dataset import ImageDataset
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 if TYPE_CHECKING:  # locate imports this module; Location is only needed in annotations
     from visionlab.data.locate import Location
@@ -128,11 +129,9 @@ def get_dataset_entry(name: str) -> BuiltinDataset:
         return _REGISTRY[normalized]
     known = sorted(_REGISTRY)
     close = difflib.get_close_matches(normalized, known, n=1, cutoff=0.6)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise DataError(
-        f"Unknown dataset '{name}'.{hint} Built-in datasets are: {', '.join(known)}. "
-        "Run `visionlab datasets` to see them, or pass the path of an image folder instead."
-    )
+    hint = Message("error.did_you_mean", {"name": close[0]}) if close else ""
+    raise DataError(Message("error.data.unknown_dataset",
+                            {"name": name, "hint": hint, "datasets": ", ".join(known)}))
 
 
 def _normalize(name: str) -> str:

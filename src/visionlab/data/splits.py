@@ -14,6 +14,7 @@ from sklearn.model_selection import train_test_split
 from visionlab.data.cache import take_rows
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.errors import ConfigError, DataError
+from visionlab.i18n import Message, percent
 
 
 def check_fraction(name: str, fraction: float) -> float:
@@ -21,11 +22,11 @@ def check_fraction(name: str, fraction: float) -> float:
     try:
         value = float(fraction)
     except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number in [0, 1); got {fraction!r}.") from None
+        raise ConfigError(Message("error.data.fraction_not_number",
+                                  {"name": name, "value": repr(fraction)})) from None
     if not 0.0 <= value < 1.0:
-        raise ConfigError(
-            f"{name} must be in [0, 1) (a share of the images, e.g. 0.2); got {fraction!r}."
-        )
+        raise ConfigError(Message("error.data.fraction_range",
+                                  {"name": name, "value": repr(fraction)}))
     return value
 
 
@@ -62,10 +63,8 @@ def stratified_split(
             stratify=labels[candidates],
         )
     except ValueError as error:
-        raise DataError(
-            f"Cannot hold out {fraction:.0%} of {labels.size} images stratified by class: "
-            f"{error} Use a larger fraction, add images, or use separate train/test folders."
-        ) from None
+        raise DataError(Message("error.data.cannot_stratify", {
+            "fraction": percent(fraction, 0), "count": labels.size, "error": error})) from None
     keep = np.concatenate([keep, np.flatnonzero(~splittable)])
     return np.sort(keep).astype(np.int64), np.sort(split).astype(np.int64)
 

@@ -16,6 +16,7 @@ from PIL import Image
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.decode import check_options, resize_image
 from visionlab.errors import DataError
+from visionlab.i18n import Message
 
 _CHANNELS = {"rgb": 3, "grayscale": 1}
 _CHUNK_IMAGES = 1024
@@ -45,10 +46,8 @@ def conform(
     size = check_options(image_size, color_mode or "rgb", resize_mode)
     height, width, channels = dataset.image_shape
     if channels not in (1, 3):
-        raise DataError(
-            f"Dataset '{dataset.name}' has {channels}-channel images; conform handles 1 "
-            "(grayscale) or 3 (RGB) channels. Convert the images to RGB or grayscale first."
-        )
+        raise DataError(Message("error.data.conform_channels",
+                                {"name": dataset.name, "channels": channels}))
     target_size = size if size is not None else (height, width)
     target_channels = _CHANNELS[color_mode] if color_mode is not None else channels
     if target_size == (height, width) and target_channels == channels:

@@ -22,7 +22,7 @@ import numpy as np
 
 from visionlab.evaluation.class_findings import class_imbalance, dead_units_finding, recall_spread
 from visionlab.evaluation.findings import SEVERITY_ORDER, Finding, Severity, make_finding
-from visionlab.i18n import Localized, Message, check_language, number, percent, points, term
+from visionlab.i18n import Localized, Message, number, percent, points, resolve_language, term
 from visionlab.training.history import history_column
 
 # Accuracies are fractions; gaps are differences of fractions (0.03 = 3 percentage points).
@@ -59,7 +59,7 @@ def diagnose(
     class_names: Sequence[str] | None = None,
     dead_units: Mapping[str, float] | None = None,
     batch_norm: Mapping[str, Any] | None = None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> list[Finding]:
     """Diagnose a run from its per-epoch history (and test metrics when available).
 
@@ -76,13 +76,13 @@ def diagnose(
             `momentum`, `steps_per_epoch`, with its `precise_bn` decision and a
             `recalibrated` record (`visionlab recalibrate-bn`) when there are any. Defaults
             to None (the batch-norm rule is skipped).
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
 
     Returns:
         Findings ordered problems first, then warnings, then information. A run with no
         warning or problem starts with one `"healthy"` finding.
     """
-    check_language(lang)
+    lang = resolve_language(lang)
     metrics = metrics or {}
     class_names = list(class_names or metrics.get("class_names") or [])
     if num_classes is None and class_names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from visionlab.errors import VisionlabError
+from visionlab.i18n import Message
 
 EXTRA_HINT = "pip install 'visionlab[export]'"
 
@@ -18,7 +19,5 @@ def missing_extra(package: str, purpose: str) -> ExportError:
         package: the distribution name, e.g. `"onnxruntime"`.
         purpose: what it is needed for, e.g. `"checking the ONNX model"`.
     """
-    return ExportError(
-        f"The Python package '{package}' is needed for {purpose} but is not installed. "
-        f"Install the export extra: {EXTRA_HINT}"
-    )
+    return ExportError(Message("error.extra.missing", {
+        "package": package, "purpose": purpose, "install": EXTRA_HINT}))

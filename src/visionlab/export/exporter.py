@@ -29,6 +29,7 @@ from visionlab.export.parity import (
     measure_parity,
 )
 from visionlab.export.registry import ExportFormat, get_format
+from visionlab.i18n import Message
 
 EXPORTS_DIR = "exports"  # inside a run folder: exports/<format>/
 
@@ -91,8 +92,9 @@ def export_model(model: Any, format: str | ExportFormat, directory: str | os.Pat
         except ExportError:
             raise
         except Exception as error:  # a converter's failure, e.g. an op it cannot express
-            raise ExportError(f"Keras could not export the model to {export_format.name}: "
-                              f"{type(error).__name__}: {error}") from error
+            raise ExportError(Message("error.export.failed", {
+                "format": export_format.name, "kind": type(error).__name__,
+                "error": error})) from error
         runner = export_format.load(artifact)
         parity = measure_parity(reference, runner, images, batch_size)
         parity["tolerance"] = tolerance
@@ -113,12 +115,10 @@ def _check_replaceable(directory: Path) -> None:
     if not directory.exists():
         return
     if not directory.is_dir():
-        raise ExportError(f"'{directory}' is a file; choose a folder for the export.")
+        raise ExportError(Message("error.export.is_a_file", {"path": directory}))
     if any(directory.iterdir()) and not (directory / METADATA_FILE).is_file():
-        raise ExportError(
-            f"'{directory}' exists and is not a visionlab export (it has no {METADATA_FILE}), "
-            "so it would be replaced. Choose a new or empty folder."
-        )
+        raise ExportError(Message("error.export.not_an_export", {
+            "path": directory, "file": METADATA_FILE}))
 
 
 @contextlib.contextmanager

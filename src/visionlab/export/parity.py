@@ -9,6 +9,7 @@ import numpy as np
 from visionlab.evaluation.metrics import predicted_labels
 from visionlab.export.errors import ExportError
 from visionlab.export.registry import Runner
+from visionlab.i18n import Message, number, percent
 
 DEFAULT_TOLERANCE = 1e-5  # largest allowed |artifact - keras| of any output probability
 DEFAULT_BATCH_SIZE = 64
@@ -19,7 +20,7 @@ def keras_outputs(model: Any, images: np.ndarray,
     """The reference: `model.predict` on `images` (cast to float32), (N, outputs)."""
     images = np.asarray(images, dtype=np.float32)
     if len(images) == 0:
-        raise ExportError("The parity check needs at least one test image, but none were given.")
+        raise ExportError(Message("error.export.no_images"))
     return np.asarray(model.predict(images, batch_size=batch_size, verbose=0))
 
 
@@ -41,10 +42,8 @@ def measure_parity(reference: np.ndarray, runner: Runner, images: np.ndarray,
     outputs = np.concatenate([np.asarray(runner(images[start:start + batch_size]))
                               for start in range(0, len(images), batch_size)])
     if outputs.shape != reference.shape:
-        raise ExportError(
-            f"The exported model ({runner.runtime}) returned outputs of shape {outputs.shape}, "
-            f"but the Keras model returns {reference.shape}; the export is broken."
-        )
+        raise ExportError(Message("error.export.shape", {
+            "runtime": runner.runtime, "shape": outputs.shape, "expected": reference.shape}))
     difference = np.abs(outputs.astype(np.float64) - reference.astype(np.float64))
     same = predicted_labels(outputs) == predicted_labels(reference)
     return {
@@ -63,10 +62,7 @@ def check_parity(parity: dict[str, Any], format_name: str,
     """Raise ExportError when `parity["max_abs_diff"]` exceeds `tolerance` (or is NaN)."""
     difference = parity["max_abs_diff"]
     if not difference <= tolerance:  # written so that NaN fails too
-        raise ExportError(
-            f"The {format_name} export does not match the Keras model: its probabilities differ "
-            f"by up to {difference:.3g} (limit {tolerance:g}) on {parity['images']} test images "
-            f"in {parity['runtime']}; {parity['same_predictions']:.1%} of the predicted classes "
-            "agree. Nothing was written. Report this with the run folder, or pass a larger "
-            "tolerance if the difference is acceptable."
-        )
+        raise ExportError(Message("error.export.parity", {
+            "format": format_name, "difference": number(difference, 3),
+            "tolerance": number(tolerance, 6), "images": parity["images"],
+            "runtime": parity["runtime"], "same": percent(parity["same_predictions"])}))

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from visionlab.export.errors import ExportError
+from visionlab.i18n import Message
 
 
 class Runner(Protocol):
@@ -81,7 +82,6 @@ def get_format(name: str | ExportFormat) -> ExportFormat:
     if key in _FORMATS:
         return _FORMATS[key]
     close = difflib.get_close_matches(key, list(_FORMATS), n=1)
-    hint = f" Did you mean '{_FORMATS[close[0]].name}'?" if close else ""
-    raise ExportError(
-        f"Unknown export format '{name}'. Choose one of: {', '.join(list_formats())}.{hint}"
-    )
+    hint = Message("error.did_you_mean", {"name": _FORMATS[close[0]].name}) if close else ""
+    raise ExportError(Message("error.export.unknown_format", {
+        "name": name, "choices": ", ".join(list_formats()), "hint": hint}))

@@ -10,6 +10,7 @@ import numpy as np
 from visionlab.export.errors import ExportError
 from visionlab.export.registry import ExportFormat, register_format
 from visionlab.export.tensorflow import tensorflow
+from visionlab.i18n import Message
 
 ENDPOINT = "serve"  # the signature Keras's ExportArchive writes (also as "serving_default")
 
@@ -28,8 +29,8 @@ class SavedModelRunner:
         tf = tensorflow("SavedModel")
         loaded = tf.saved_model.load(str(path))
         if not hasattr(loaded, ENDPOINT):
-            raise ExportError(f"The SavedModel at '{path}' has no '{ENDPOINT}' endpoint; "
-                              "export it again with `visionlab export RUN --format saved_model`.")
+            raise ExportError(Message("error.export.no_endpoint", {"path": path,
+                                                                    "endpoint": ENDPOINT}))
         self._loaded = loaded  # keeps the variables the endpoint captures alive
         self._serve = getattr(loaded, ENDPOINT)
         self.runtime = f"tensorflow {tf.__version__} (tf.saved_model.load)"

@@ -7,6 +7,7 @@ from types import ModuleType
 import keras
 
 from visionlab.export.errors import ExportError
+from visionlab.i18n import Message
 
 
 def tensorflow(purpose: str) -> ModuleType:
@@ -16,10 +17,8 @@ def tensorflow(purpose: str) -> ModuleType:
         purpose: the format that needs it, e.g. `"TFLite"`, for the message.
     """
     if keras.backend.backend() != "tensorflow":
-        raise ExportError(
-            f"Exporting to {purpose} needs the TensorFlow backend, but Keras runs on "
-            f"'{keras.backend.backend()}'. Run again with KERAS_BACKEND=tensorflow."
-        )
+        raise ExportError(Message("error.export.backend", {
+            "format": purpose, "backend": keras.backend.backend()}))
     # TensorFlow is the backend here, so already imported; not imported at all on JAX/PyTorch.
     import tensorflow as tf
 

@@ -1,9 +1,14 @@
-"""Every user-facing string of the reports and the diagnosis, looked up by key and language.
+"""Every user-facing string of visionlab, looked up by key and language.
 
 One module per language (`en.py`, `vi.py`) holds a `MESSAGES` dict of `str.format` templates.
 Every language must hold exactly the same keys with the same placeholders (a test checks this).
 Numbers are formatted per language: Vietnamese writes a decimal comma ("96,0%").
 To add a language: add `xx.py` with the same keys and list it in `LANGUAGES`.
+
+One setting chooses the language of everything visionlab says (`resolve_language`): an explicit
+`lang=` / `--lang`, else the `VISIONLAB_LANG` environment variable, else the system locale
+(`LC_ALL`, `LC_MESSAGES`, `LANG` starting with "vi"), else English. `t(key)` without a language
+uses that setting.
 
 Code that decides *what* to say before it knows the reader's language (the diagnosis rules)
 builds a `Message` (a key and its values) and passes numbers as `Localized` values (`percent`,
@@ -18,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,28 +35,98 @@ LANGUAGES = ("en", "vi")
 MESSAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "vi": vi.MESSAGES}
 
 
-def check_language(lang: str) -> str:
-    """Return `lang` if reports can be written in it, else raise ConfigError naming the choices."""
+LANGUAGE_ENV = "VISIONLAB_LANG"  # the environment variable that sets the language
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first one set wins
+
+
+def check_language(lang: str, setting: str = "--lang") -> str:
+    """Return `lang` if visionlab speaks it, else raise ConfigError naming it and the choices.
+
+    Args:
+        lang: a language code such as `"vi"`.
+        setting: where the value came from, named in the error. Defaults to `"--lang"`.
+    """
     if lang not in MESSAGES:
-        raise ConfigError(
-            f"Unknown report language '{lang}'. Choose one of: {', '.join(LANGUAGES)} "
-            "(for example --lang vi)."
-        )
+        raise ConfigError(Message("error.language.unknown", {
+            "value": lang, "setting": setting, "choices": ", ".join(LANGUAGES)}))
     return lang
 
 
-def t(key: str, lang: str = "en", **fmt: Any) -> str:
+def chosen_language(explicit: str | None = None) -> str | None:
+    """The language the user chose: `explicit`, else `$VISIONLAB_LANG`, else None (no choice).
+
+    Unlike `resolve_language` the system locale is not consulted, for outputs that have a
+    better default of their own (a web page follows the browser's Accept-Language).
+
+    Raises:
+        ConfigError: the chosen value is not a supported language.
+    """
+    if explicit is not None:
+        return check_language(explicit.strip().lower(), "--lang / lang=")
+    from_environment = os.environ.get(LANGUAGE_ENV, "").strip()
+    if from_environment:
+        return check_language(from_environment.lower(), LANGUAGE_ENV)
+    return None
+
+
+def resolve_language(explicit: str | None = None) -> str:
+    """The language of visionlab's output: the one place that decides it.
+
+    `explicit` (a `--lang` option or a `lang=` argument) beats `$VISIONLAB_LANG`, which beats
+    the system locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`: "vi_VN.UTF-8" -> "vi");
+    anything else is English.
+
+    Args:
+        explicit: the language asked for, or None to follow the environment. Defaults to None.
+
+    Raises:
+        ConfigError: `explicit` or `$VISIONLAB_LANG` is not a supported language (the message
+            names the value, where it came from and the choices).
+
+    Example:
+        resolve_language("vi")   # "vi"
+        resolve_language(None)   # "vi" when VISIONLAB_LANG=vi or LANG=vi_VN.UTF-8
+    """
+    chosen = chosen_language(explicit)
+    return chosen if chosen is not None else locale_language()
+
+
+def locale_language() -> str:
+    """The supported language of the system locale ("vi_VN.UTF-8" -> "vi"), else "en"."""
+    for name in LOCALE_ENVS:
+        value = os.environ.get(name, "")
+        if value:  # the first locale variable that is set decides, as in POSIX
+            code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            return code if code in MESSAGES else "en"
+    return "en"
+
+
+def current_language() -> str:
+    """`resolve_language(None)`, or English when `$VISIONLAB_LANG` is invalid.
+
+    For text that must render whatever the setting (an error message about that very
+    setting); entry points call `resolve_language` so an invalid value is reported.
+    """
+    try:
+        return resolve_language(None)
+    except ConfigError:
+        return "en"
+
+
+def t(key: str, lang: str | None = None, /, **fmt: Any) -> str:
     """Return the `lang` text for `key`, formatted with `fmt`.
 
     Args:
         key: message key, for example `"section.diagnosis"`.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`current_language()`: $VISIONLAB_LANG, else
+            the locale).
         **fmt: values for the template's `{placeholders}`.
 
     Raises:
         ConfigError: `lang` is not a supported language.
         KeyError: `key` is not a known message (a bug in visionlab).
     """
+    lang = current_language() if lang is None else lang
     template = MESSAGES[check_language(lang)][key]
     if not fmt:
         return template
@@ -82,6 +158,9 @@ class Localized:
         if self.kind == "signed_percent":
             return ("−" if self.value < 0 else "+") + format_percent(abs(self.value), lang,
                                                                      self.digits or 0)
+        if self.kind == "signed_points":
+            return ("−" if self.value < 0 else "+") + format_points(abs(self.value), lang,
+                                                                    self.digits or 1)
         formatter = _FORMATTERS[self.kind]
         if self.digits is None:
             return formatter(self.value, lang)
@@ -129,8 +208,8 @@ class Message:
     key: str
     values: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, lang: str = "en") -> str:
-        """Return the message's text in `lang`."""
+    def render(self, lang: str | None = None) -> str:
+        """Return the message's text in `lang`. Defaults to None (`current_language()`)."""
         return t(self.key, lang, **self.values)
 
 

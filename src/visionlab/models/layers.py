@@ -10,6 +10,7 @@ from typing import Any
 import keras
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,8 @@ def layer_settings(
         try:
             _fresh_initializer(identifier)
         except (ValueError, TypeError) as error:
-            raise ModelError(
-                f"{argument}={identifier!r} is not a Keras initializer ({error}). Use a name "
-                f"such as 'glorot_uniform', 'he_normal', 'zeros', 'ones' or a config dict like "
-                f"{{'class_name': 'RandomNormal', 'config': {{'stddev': 0.01}}}}."
-            ) from None
+            raise ModelError(Message("error.model.initializer", {
+                "argument": argument, "value": repr(identifier), "error": error})) from None
     return LayerSettings(
         kernel_initializer=kernel_initializer,
         bias_initializer=bias_initializer,
@@ -85,13 +83,9 @@ def layer_settings(
 def _check_bn_momentum(value: Any, batch_norm: bool) -> float:
     if (not isinstance(value, numbers.Real) or isinstance(value, bool)
             or not 0.0 <= float(value) < 1.0):
-        raise ModelError(
-            f"bn_momentum must be a number in [0, 1), e.g. 0.9 (Keras's default is 0.99; lower "
-            f"follows the weights faster); got {value!r}. Set model.bn_momentum to such a "
-            "number.")
+        raise ModelError(Message("error.model.bn_momentum", {"value": repr(value)}))
     if not batch_norm and float(value) != 0.99:
-        raise ModelError(f"bn_momentum = {value} has no effect: the model has no batch norm. "
-                         "Set model.batch_norm = true, or remove model.bn_momentum.")
+        raise ModelError(Message("error.model.bn_momentum_unused", {"value": value}))
     return float(value)
 
 
@@ -100,10 +94,8 @@ def check_activation(activation: Any) -> Any:
     try:
         keras.activations.get(activation)
     except (ValueError, TypeError):
-        raise ModelError(
-            f"activation={activation!r} is not a Keras activation. Use a name such as 'relu', "
-            f"'gelu', 'elu', 'selu', 'swish', 'tanh' or 'sigmoid'."
-        ) from None
+        raise ModelError(Message("error.model.activation",
+                                 {"value": repr(activation)})) from None
     return activation
 
 
@@ -113,22 +105,24 @@ def check_non_negative(value: float | None, argument: str) -> float:
         return 0.0
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= 0:
         return float(value)
-    raise ModelError(f"{argument} must be a number >= 0 (0 disables it); got {value!r}.")
+    raise ModelError(Message("error.model.non_negative",
+                             {"argument": argument, "value": repr(value)}))
 
 
 def check_rate(value: float | None, argument: str = "dropout") -> float:
     """Return a dropout rate in [0, 1) (None counts as 0), else raise a `ModelError`."""
     rate = check_non_negative(value, argument)
     if rate >= 1:
-        raise ModelError(f"{argument} must be in [0, 1), e.g. 0.25; got {value!r}.")
+        raise ModelError(Message("error.model.rate", {"argument": argument, "value": repr(value)}))
     return rate
 
 
 def check_choice(value: Any, choices: Sequence[str], argument: str) -> str:
     """Return `value` if it is one of `choices`, else raise a `ModelError` listing them."""
     if value not in choices:
-        raise ModelError(f"{argument} must be one of {', '.join(map(repr, choices))}; "
-                         f"got {value!r}.")
+        raise ModelError(Message("error.model.choice", {
+            "argument": argument, "choices": ", ".join(map(repr, choices)),
+            "value": repr(value)}))
     return value
 
 
@@ -150,14 +144,12 @@ def check_positive_ints(
         for item in items
     )
     if not valid or (not items and not allow_empty):
-        raise ModelError(
-            f"{argument} must be a {'' if allow_empty else 'non-empty '}list of positive "
-            f"integers, e.g. [32, 64]; got {values!r}."
-        )
+        key = "error.model.positive_ints" if allow_empty else "error.model.positive_ints_non_empty"
+        raise ModelError(Message(key, {"argument": argument, "value": repr(values)}))
     if length is not None and len(items) != length:
-        raise ModelError(
-            f"{argument} must have {length} entries (one per layer); got {len(items)}: {values!r}."
-        )
+        raise ModelError(Message("error.model.entries", {
+            "argument": argument, "length": length, "count": len(items),
+            "value": repr(values)}))
     return tuple(int(item) for item in items)
 
 
@@ -165,13 +157,14 @@ def check_positive_int(value: Any, argument: str) -> int:
     """Return `value` if it is an integer > 0, else raise a `ModelError`."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0:
         return int(value)
-    raise ModelError(f"{argument} must be a positive integer; got {value!r}.")
+    raise ModelError(Message("error.model.positive_int",
+                             {"argument": argument, "value": repr(value)}))
 
 
 def check_bool(value: Any, argument: str) -> bool:
     """Return `value` if it is a bool, else raise a `ModelError`."""
     if not isinstance(value, bool):
-        raise ModelError(f"{argument} must be true or false; got {value!r}.")
+        raise ModelError(Message("error.model.bool", {"argument": argument, "value": repr(value)}))
     return value
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message, joined
 
 KINDS = ("architecture", "backbone")
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", "linear")
@@ -120,7 +121,8 @@ def list_models(pattern: str = "*", kind: str | None = None) -> list[str]:
         kind: keep only `"architecture"` or `"backbone"` models. Defaults to `None` (both).
     """
     if kind is not None and kind not in KINDS:
-        raise ModelError(f"Model kind must be one of {', '.join(KINDS)}; got {kind!r}.")
+        raise ModelError(Message("error.model.kind",
+                                 {"choices": ", ".join(KINDS), "value": repr(kind)}))
     return sorted(
         name
         for name, entry in _REGISTRY.items()
@@ -138,13 +140,12 @@ def get_model_entry(name: str) -> ModelEntry:
         return _REGISTRY[name]
     nearest = difflib.get_close_matches(name, list(_REGISTRY), n=1, cutoff=0.5)
     hint = (
-        f" Did you mean '{nearest[0]}'?"
+        Message("error.did_you_mean", {"name": nearest[0]})
         if nearest
-        else " Run `visionlab models` to list them."
+        else Message("error.model.list_hint")
     )
-    raise ModelError(
-        f"Unknown model '{name}'.{hint} Registered models: {', '.join(sorted(_REGISTRY))}."
-    )
+    raise ModelError(Message("error.model.unknown", {
+        "name": name, "hint": hint, "names": ", ".join(sorted(_REGISTRY))}))
 
 
 def create_model(
@@ -185,19 +186,16 @@ def create_model(
         if default is REQUIRED and key not in arguments
     ]
     if missing:
-        raise ModelError(
-            f"Model '{name}' needs the argument(s) {', '.join(missing)}; pass them as keyword "
-            f"arguments (CLI: --set {missing[0]}=VALUE)."
-        )
+        raise ModelError(Message("error.model.missing_arguments", {
+            "name": name, "missing": ", ".join(missing), "first": missing[0]}))
     try:
         return entry.factory(shape, outputs, activation, **arguments)
     except ValueError as error:
         # Keras reports impossible shapes (an input too small for the pooling) as ValueError.
-        described = f"arguments {arguments}" if arguments else "its default arguments"
-        raise ModelError(
-            f"Could not build model '{name}' for input shape {shape} with {described}: {error} "
-            f"Use a larger input or fewer pooling stages."
-        ) from error
+        described = Message("model.arguments", {"arguments": arguments}) if arguments \
+            else Message("model.default_arguments")
+        raise ModelError(Message("error.model.build_failed", {
+            "name": name, "shape": shape, "described": described, "error": error})) from error
 
 
 def format_default(value: Any) -> str:
@@ -225,18 +223,17 @@ def summary_text(model: Any, expand_nested: bool = False) -> str:
     return "\n".join(line.rstrip("\n") for line in lines) + "\n"
 
 
-def _unknown_arguments_message(entry: ModelEntry, unknown: list[str]) -> str:
-    accepted = ", ".join(
+def _unknown_arguments_message(entry: ModelEntry, unknown: list[str]) -> Message:
+    accepted: str | Message = ", ".join(
         f"{key}={format_default(default)}" for key, default in entry.arguments.items()
-    ) or "none"
-    hints = []
+    ) or Message("model.no_arguments")
+    hints: list[str | Message] = []
     for key in unknown:
         nearest = difflib.get_close_matches(key, list(entry.arguments), n=1, cutoff=0.6)
-        hints.append(f"'{key}' (did you mean '{nearest[0]}'?)" if nearest else f"'{key}'")
-    return (
-        f"Model '{entry.name}' does not accept the argument(s) {', '.join(hints)}. "
-        f"Accepted arguments: {accepted}."
-    )
+        hints.append(Message("model.argument_did_you_mean", {"key": key, "name": nearest[0]})
+                     if nearest else f"'{key}'")
+    return Message("error.model.unknown_arguments", {
+        "name": entry.name, "arguments": joined(hints, ", "), "accepted": accepted})
 
 
 def _check_input_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
@@ -248,10 +245,7 @@ def _check_input_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
     except (TypeError, ValueError):
         valid = False
     if not valid:
-        raise ModelError(
-            f"Input shape must be three positive integers (height, width, channels), "
-            f"e.g. (224, 224, 3); got {input_shape!r}."
-        )
+        raise ModelError(Message("error.model.shape", {"value": repr(input_shape)}))
     return shape  # type: ignore[return-value]
 
 
@@ -259,19 +253,14 @@ def _check_num_outputs(num_outputs: int) -> int:
     is_integer = isinstance(num_outputs, numbers.Integral) and not isinstance(num_outputs, bool)
     if is_integer and num_outputs >= 1:
         return int(num_outputs)
-    raise ModelError(
-        f"num_outputs must be a positive integer (the number of classes, or 1 for a "
-        f"binary sigmoid output); got {num_outputs!r}."
-    )
+    raise ModelError(Message("error.model.num_outputs", {"value": repr(num_outputs)}))
 
 
 def _check_output_activation(output_activation: str | None) -> str:
     activation = "linear" if output_activation is None else output_activation
     if activation not in OUTPUT_ACTIVATIONS:
-        raise ModelError(
-            f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)} (or None for "
-            f"logits); got {output_activation!r}."
-        )
+        raise ModelError(Message("error.model.output_activation", {
+            "choices": ", ".join(OUTPUT_ACTIVATIONS), "value": repr(output_activation)}))
     return activation
 
 

@@ -47,7 +47,16 @@ class HtmlPage(_ConcretePath):  # type: ignore[valid-type,misc]
 
 class ExploreSummary(dict[str, Any]):
     """`visionlab.explore`'s statistics (a plain dict in code), shown in a notebook as the
-    class table of `visionlab explore` with the sample grid and class-balance figures."""
+    class table of `visionlab explore` with the sample grid and class-balance figures.
+
+    Args:
+        stats: the statistics.
+        lang: the language of the table. Defaults to None (`i18n.resolve_language`).
+    """
+
+    def __init__(self, stats: dict[str, Any], lang: str | None = None) -> None:
+        super().__init__(stats)
+        self.lang = lang
 
     def _repr_html_(self) -> str:
-        return explore_html(self)
+        return explore_html(self, lang=self.lang)

@@ -20,6 +20,7 @@ from typing import Any
 
 import keras
 
+from visionlab import i18n
 from visionlab.notebook.shell import in_notebook
 
 # Columns of the finished-epochs table, in this order when present; other metrics follow.
@@ -31,9 +32,9 @@ STYLE = ("font-family: var(--jp-code-font-family, monospace); font-size: 12px; "
 CELL = "padding: 1px 10px; text-align: right; border-bottom: 1px solid #e5e5e5"
 
 
-def notebook_progress(verbose: int) -> NotebookProgress | None:
+def notebook_progress(verbose: int, lang: str | None = None) -> NotebookProgress | None:
     """A `NotebookProgress` inside a notebook when `verbose`, else None (the terminal's)."""
-    return NotebookProgress() if verbose and in_notebook() else None
+    return NotebookProgress(lang=lang) if verbose and in_notebook() else None
 
 
 class NotebookProgress(keras.callbacks.Callback):
@@ -47,14 +48,22 @@ class NotebookProgress(keras.callbacks.Callback):
         display: a function like `IPython.display.display` (called with a MIME bundle,
             `raw=True, display_id=True`, returning a handle with `update`). Defaults to
             IPython's.
+        lang: the language of the block, `"en"` or `"vi"`. Defaults to None
+            (`i18n.resolve_language` when training begins).
     """
 
-    def __init__(self, min_interval: float = 0.5, display: Callable[..., Any] | None = None):
+    def __init__(self, min_interval: float = 0.5, display: Callable[..., Any] | None = None,
+                 lang: str | None = None):
         super().__init__()
         self.min_interval = min_interval
         self.display = display
+        self.lang = lang
+
+    def _say(self, key: str, **values: Any) -> str:
+        return i18n.t(key, self._lang, **values)
 
     def on_train_begin(self, logs=None):
+        self._lang = i18n.resolve_language(self.lang)
         self.rows: list[tuple[int, dict[str, float]]] = []
         self._epochs = int(self.params.get("epochs") or 0)
         self._steps = self.params.get("steps")
@@ -102,16 +111,22 @@ class NotebookProgress(keras.callbacks.Callback):
         now = time.perf_counter()
         if self._finished:
             done = len(self.rows)
-            text = (f"Trained {done} epoch(s) in {_clock(now - self._started)}"
-                    + (f" ({_clock((now - self._started) / done)} per epoch)" if done else ""))
+            text = self._say("notebook.progress.trained", epochs=done,
+                             time=_clock(now - self._started))
+            if done:
+                text += " " + self._say("notebook.progress.per_epoch",
+                                        time=_clock((now - self._started) / done))
             return html.escape(text), text
-        title = f"Epoch {self._epoch + 1}/{self._epochs}"
+        title = self._say("notebook.progress.epoch", epoch=self._epoch + 1, epochs=self._epochs)
         steps = self._steps or 0
-        parts = [f"{self._batches}/{steps}" if steps else f"{self._batches} batches"]
+        parts = [f"{self._batches}/{steps}" if steps else
+                 self._say("notebook.progress.batches", batches=self._batches)]
         left = self._seconds_left(now)
         if left is not None:
-            parts.append(f"{_clock(left[0])} left in epoch, {_clock(left[1])} in all")
-        parts += [f"{key} {value:.4f}" for key, value in self._running.items()]
+            parts.append(self._say("notebook.progress.left", epoch=_clock(left[0]),
+                                   all=_clock(left[1])))
+        parts += [f"{self._metric(key)} {_cell(key, value, self._lang)}"
+                  for key, value in self._running.items()]
         details = " · ".join(parts)
         bar = (f'<progress value="{self._batches}" max="{steps}" style="width: 16em; '
                'vertical-align: middle"></progress> ' if steps else "")
@@ -144,17 +159,18 @@ class NotebookProgress(keras.callbacks.Callback):
             columns = self._columns()
             shown = self.rows[-MAX_ROWS:]
             header = "".join(f'<th style="{CELL}">{html.escape(name)}</th>'
-                             for name in ["epoch", *columns])
+                             for name in [self._say("notebook.progress.column.epoch"),
+                                          *map(self._metric, columns)])
             body = "".join(
                 "<tr>" + f'<td style="{CELL}">{epoch}</td>'
-                + "".join(f'<td style="{CELL}">{_cell(name, row.get(name))}</td>'
+                + "".join(f'<td style="{CELL}">{_cell(name, row.get(name), self._lang)}</td>'
                           for name in columns) + "</tr>"
                 for epoch, row in shown)
             parts.append(f'<table style="border-collapse: collapse; margin-top: 4px">'
                          f"<tr>{header}</tr>{body}</table>")
             if len(self.rows) > len(shown):
-                parts.append(f"<div>… {len(self.rows) - len(shown)} earlier epoch(s) in "
-                             "history.csv</div>")
+                parts.append("<div>" + html.escape(self._say(
+                    "notebook.progress.earlier", epochs=len(self.rows) - len(shown))) + "</div>")
         parts.append("</div>")
         return "".join(parts)
 
@@ -164,9 +180,16 @@ class NotebookProgress(keras.callbacks.Callback):
         lines = [head]
         columns = self._columns()
         for epoch, row in self.rows[-MAX_ROWS:]:
-            lines.append(f"epoch {epoch}: " + "  ".join(
-                f"{name} {_cell(name, row.get(name))}" for name in columns))
+            lines.append(self._say("notebook.progress.row", epoch=epoch) + " " + "  ".join(
+                f"{self._metric(name)} {_cell(name, row.get(name), self._lang)}"
+                for name in columns))
         return "\n".join(lines)
+
+    def _metric(self, name: str) -> str:
+        """A column's name in the block's language ("val_accuracy" -> "độ chính xác (kiểm
+        định)"); metrics without a catalog entry keep their Keras name."""
+        key = f"notebook.progress.metric.{name}"
+        return self._say(key) if key in i18n.MESSAGES[self._lang] else name
 
 
 def _ipython_display() -> Callable[..., Any]:
@@ -190,14 +213,14 @@ def _numbers(logs: Mapping[str, Any] | None, keys: tuple[str, ...] | None = None
     return numbers
 
 
-def _cell(name: str, value: float | None) -> str:
+def _cell(name: str, value: float | None, lang: str = "en") -> str:
     if value is None:
         return ""
     if name == "lr":
-        return f"{value:.3g}"
+        return i18n.format_number(value, lang, 3)
     if name == "seconds":
-        return f"{value:.1f}s"
-    return f"{value:.4f}"
+        return i18n.decimal_mark(f"{value:.1f}s", lang)
+    return i18n.format_decimal(value, lang, 4)
 
 
 def _clock(seconds: float) -> str:

@@ -22,14 +22,14 @@ STATUS_BACKGROUNDS = {"completed": "#dafbe1", "failed": "#ffebe9"}  # others: am
 SEVERITY_COLORS = {"problem": "#cf222e", "warning": "#d4a72c", "info": "#54aeff"}
 
 
-def run_card_html(run: Run | str | os.PathLike[str], *, lang: str = "en") -> str:
+def run_card_html(run: Run | str | os.PathLike[str], *, lang: str | None = None) -> str:
     """Return the run's summary card as an HTML fragment.
 
     Args:
         run: a `Run` or the path of a run folder.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     run = run if isinstance(run, Run) else Run(run)
     info, metrics = run.info, run.metrics
     findings = diagnose(run.history, metrics=metrics, class_names=metrics.get("class_names"),

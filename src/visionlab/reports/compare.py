@@ -26,16 +26,16 @@ FIGURE_FILE = "compare.png"
 
 
 def compare_runs(runs: Sequence[Run | str | os.PathLike[str]], *, metric: str = "val_accuracy",
-                 output_dir: str | os.PathLike[str], lang: str = "en") -> Path:
+                 output_dir: str | os.PathLike[str], lang: str | None = None) -> Path:
     """Write `compare.html` (self-contained) and `compare.png` comparing `runs`; return the HTML.
 
     Args:
         runs: `Run`s or run folder paths, at least two.
         metric: history column to compare and draw. Defaults to `"val_accuracy"`.
         output_dir: folder for the two files (created if missing).
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     comparison = comparison_table(runs, metric)
     output_dir = Path(output_dir)
     figure_path = figures.save_figure(comparison_figure(comparison, lang=lang),
@@ -46,12 +46,13 @@ def compare_runs(runs: Sequence[Run | str | os.PathLike[str]], *, metric: str = 
     return _io.write_text(output_dir / HTML_FILE, page)
 
 
-def comparison_figure(comparison: Comparison, *, lang: str = "en") -> Figure:
+def comparison_figure(comparison: Comparison, *, lang: str | None = None) -> Figure:
     """Draw the compared metric per epoch: one curve per run, or mean ± std bands for seed groups.
 
     Args:
         comparison: the table from `comparison_table`.
-        lang: language of the figure's title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: language of the figure's title and axis labels, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
     """
     if any(row.is_group for row in comparison.rows):
         return figures.mean_std_curves_figure(

@@ -33,19 +33,21 @@ from visionlab.reports.style import (
 from visionlab.training.history import history_column
 
 
-def learning_curves_figure(history: Sequence[Mapping[str, Any]], *, lang: str = "en") -> Figure:
+def learning_curves_figure(history: Sequence[Mapping[str, Any]], *,
+                           lang: str | None = None) -> Figure:
     """Draw accuracy, loss and learning rate per epoch, with phase boundaries and the best epoch.
 
     Args:
         history: one row per epoch with any of `epoch, phase, loss, accuracy, val_loss,
             val_accuracy, lr, seconds`; values may be numbers, numeric strings, empty or NaN
             (rows read back from `history.csv` work as they are).
-        lang: language of titles, labels and legends, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: language of titles, labels and legends, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
 
     Example:
         learning_curves_figure(run.history, lang="vi")  # "Độ chính xác", "huấn luyện", ...
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     epochs = history_column(history, "epoch")
     if np.isnan(epochs).all():
         epochs = np.arange(1, len(history) + 1, dtype=float)
@@ -99,7 +101,7 @@ def learning_curves_figure(history: Sequence[Mapping[str, Any]], *, lang: str = 
 def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
                           metric: str = "val_accuracy",
                           bands: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                          *, lang: str = "en") -> Figure:
+                          *, lang: str | None = None) -> Figure:
     """Draw one metric per epoch for several runs on shared axes, to compare experiments.
 
     When `metric` starts with `val_`, the matching training metric is drawn dashed in the same
@@ -109,12 +111,13 @@ def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
         histories: run label -> history rows (as for `learning_curves_figure`).
         metric: history column to draw. Defaults to `"val_accuracy"`.
         bands: label -> (mean, std) arrays indexed by epoch (epoch 1 first). Defaults to none.
-        lang: language of the title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: language of the title and axis labels, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
 
     Example:
         overlay_curves_figure({"cnn": cnn_rows, "dense": dense_rows}, metric="val_loss")
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     bands = bands or {}
     if not histories and not bands:
         raise ValueError("overlay_curves_figure needs at least one history or band to draw.")
@@ -150,7 +153,7 @@ def overlay_curves_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]],
 
 
 def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]],
-                           metric: str = "val_accuracy", *, lang: str = "en") -> Figure:
+                           metric: str = "val_accuracy", *, lang: str | None = None) -> Figure:
     """Draw the mean ± standard deviation of `metric` per epoch over repeated runs of each group.
 
     Runs of different lengths are aligned by epoch; an epoch averages the runs that reached it.
@@ -158,7 +161,8 @@ def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, A
     Args:
         groups: group label -> the histories of its repeated runs (for example one per seed).
         metric: history column to average. Defaults to `"val_accuracy"`.
-        lang: language of the title and axis labels, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: language of the title and axis labels, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
     """
     bands: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for label, runs in groups.items():

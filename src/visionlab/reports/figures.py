@@ -42,6 +42,7 @@ from visionlab.reports.style import (
     save_figure,
     shorten,
     show_image,
+    split_label,
     style_axes,
 )
 
@@ -64,16 +65,20 @@ __all__ = [
 ]
 
 
-def class_balance_figure(counts: Mapping[str, Sequence[int]], class_names: Sequence[str]) -> Figure:
+def class_balance_figure(counts: Mapping[str, Sequence[int]], class_names: Sequence[str], *,
+                         lang: str | None = None) -> Figure:
     """Draw images per class as bars grouped by split (horizontal bars when classes are many).
 
     Args:
         counts: split name -> number of images of each class, in `class_names` order.
         class_names: one display name per class.
+        lang: language of the title, labels and split names, `"en"` or `"vi"`. Defaults to
+            None (`i18n.resolve_language`).
 
     Example:
         class_balance_figure({"train": [50, 45], "test": [10, 9]}, ["cat", "dog"])
     """
+    lang = i18n.resolve_language(lang)
     num_classes = len(class_names)
     if num_classes == 0 or not counts:
         raise ValueError("class_balance_figure needs at least one class and one split.")
@@ -95,26 +100,29 @@ def class_balance_figure(counts: Mapping[str, Sequence[int]], class_names: Seque
     for index, (split_name, split_counts) in enumerate(counts.items()):
         offsets = positions - 0.4 + bar_size * (index + 0.5)
         color = SPLIT_COLORS.get(split_name, f"C{index + 3}")
-        label = f"{split_name} ({int(sum(split_counts)):,})"
+        total = i18n.format_count(int(sum(split_counts)), lang)
+        label = f"{split_label(split_name, lang)} ({total})"
         if horizontal:
             bars = axes.barh(offsets, split_counts, height=bar_size, label=label, color=color)
         else:
             bars = axes.bar(offsets, split_counts, width=bar_size, label=label, color=color)
         if num_classes * num_splits <= 40:
-            axes.bar_label(bars, fmt="{:,.0f}", fontsize=TICK_SIZE - 1, padding=2)
+            axes.bar_label(bars, labels=[i18n.format_count(int(value), lang)
+                                         for value in split_counts],
+                           fontsize=TICK_SIZE - 1, padding=2)
     names = [shorten(name, 24) for name in class_names]
     if horizontal:
         axes.set_yticks(positions, names)
         axes.invert_yaxis()
-        axes.set_xlabel("images", fontsize=LABEL_SIZE)
+        axes.set_xlabel(i18n.t("figure.images", lang), fontsize=LABEL_SIZE)
         axes.margins(x=0.08)
     else:
         rotation = 0 if max(len(name) for name in names) * num_classes <= 60 else 35
         axes.set_xticks(positions, names, rotation=rotation, ha="right" if rotation else "center")
-        axes.set_ylabel("images", fontsize=LABEL_SIZE)
+        axes.set_ylabel(i18n.t("figure.images", lang), fontsize=LABEL_SIZE)
         axes.margins(y=0.12)
-    style_axes(axes, grid_axis="x" if horizontal else "y")
-    axes.set_title("Images per class", fontsize=TITLE_SIZE)
+    style_axes(axes, grid_axis="x" if horizontal else "y", lang=lang)
+    axes.set_title(i18n.t("figure.images_per_class", lang), fontsize=TITLE_SIZE)
     axes.legend(fontsize=TICK_SIZE, frameon=False)
     return figure
 
@@ -179,7 +187,7 @@ def prediction_figure(image: np.ndarray, title: str, color: str = "black") -> Fi
 
 
 def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str], *,
-                            lang: str = "en") -> Figure:
+                            lang: str | None = None) -> Figure:
     """Draw a confusion matrix coloured by row share, each cell showing count and row percent.
 
     Rows are actual classes and columns predicted classes. Up to 25 classes a cell reads
@@ -188,9 +196,10 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str], *,
     Args:
         matrix: int array of shape (num_classes, num_classes); `matrix[actual, predicted]`.
         class_names: one display name per class.
-        lang: language of the title, labels and percentages, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: language of the title, labels and percentages, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     matrix = np.asarray(matrix)
     num_classes = len(class_names)
     if matrix.ndim != 2 or matrix.shape != (num_classes, num_classes) or num_classes == 0:

@@ -51,7 +51,7 @@ class _Predictions:
 
 def prediction_grid_figure(test_images: np.ndarray, predictions: dict[str, np.ndarray],
                            class_names: Sequence[str], *, count: int = PREDICTION_GRID_SIZE,
-                           seed: int = SAMPLE_SEED, lang: str = "en") -> Figure | None:
+                           seed: int = SAMPLE_SEED, lang: str | None = None) -> Figure | None:
     """Draw `count` random test images with their predictions; None without test predictions.
 
     Args:
@@ -60,9 +60,9 @@ def prediction_grid_figure(test_images: np.ndarray, predictions: dict[str, np.nd
         class_names: one display name per class.
         count: images in the grid. Defaults to 24.
         seed: which images (the same seed, the same images). Defaults to 0.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
     """
-    drawn = _Predictions(test_images, predictions, class_names, lang)
+    drawn = _Predictions(test_images, predictions, class_names, i18n.resolve_language(lang))
     sample = random_sample_indices(len(drawn.y_true), count, seed)
     if not len(sample):
         return None
@@ -77,7 +77,7 @@ def prediction_grid_figure(test_images: np.ndarray, predictions: dict[str, np.nd
 
 def top_losses_figure(test_images: np.ndarray, predictions: dict[str, np.ndarray],
                       class_names: Sequence[str], *, k: int = TOP_LOSSES_SIZE,
-                      lang: str = "en") -> Figure | None:
+                      lang: str | None = None) -> Figure | None:
     """Draw the `k` test images with the highest loss; None when there is no mistake.
 
     Args:
@@ -85,9 +85,9 @@ def top_losses_figure(test_images: np.ndarray, predictions: dict[str, np.ndarray
         predictions: predictions.npz (`y_true`, `y_prob`, optional `indices`).
         class_names: one display name per class.
         k: images in the grid. Defaults to 16.
-        lang: `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
     """
-    drawn = _Predictions(test_images, predictions, class_names, lang)
+    drawn = _Predictions(test_images, predictions, class_names, i18n.resolve_language(lang))
     mistakes = top_losses(drawn.y_true, drawn.y_prob, k)
     if not mistakes:
         return None

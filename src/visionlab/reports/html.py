@@ -51,7 +51,7 @@ DEAD_UNITS_SAMPLE = 512
 def build_report(
     run: Run | str | os.PathLike[str],
     *,
-    lang: str = "en",
+    lang: str | None = None,
     output: str | os.PathLike[str] | None = None,
     test_images: np.ndarray | None = None,
     dead_units: dict[str, float] | None = None,
@@ -60,7 +60,7 @@ def build_report(
 
     Args:
         run: a `Run` or the path of a run folder.
-        lang: report language, `"en"` or `"vi"`. Defaults to `"en"`.
+        lang: report language, `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
         output: the HTML file to write. Defaults to `report.html` inside the run folder; the
             PNGs go into `figures/` beside it.
         test_images: the test split's uint8 images (N, H, W, C), indexed by the `indices` of
@@ -69,7 +69,7 @@ def build_report(
             Defaults to `run.info["dead_units"]`, else measured on the run's model when
             `test_images` are given.
     """
-    i18n.check_language(lang)
+    lang = i18n.resolve_language(lang)
     run = run if isinstance(run, Run) else Run(run)
     output = Path(output) if output is not None else run.path / REPORT_FILE
     predictions = run.predictions

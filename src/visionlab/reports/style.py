@@ -47,6 +47,12 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 110) ->
     return Path(path)
 
 
+def split_label(split: str, lang: str = "en") -> str:
+    """A split's name ("train", "validation", "test") in `lang`; other names stay as they are."""
+    key = f"split.{split}"
+    return i18n.t(key, lang) if key in i18n.MESSAGES[i18n.check_language(lang)] else split
+
+
 def metric_label(metric: str, lang: str = "en") -> str:
     """Name a history column for a figure, for example `"val_accuracy"` -> "val accuracy".
 

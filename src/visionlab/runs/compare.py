@@ -22,6 +22,7 @@ import numpy as np
 import tomllib
 
 from visionlab.errors import ConfigError, RunError
+from visionlab.i18n import Message, term
 from visionlab.runs.folder import CONFIG_FILE
 from visionlab.runs.run import Run
 from visionlab.training.history import is_finite_number
@@ -103,14 +104,12 @@ def comparison_table(runs: Sequence[Run | str | os.PathLike[str]],
     """
     loaded = [run if isinstance(run, Run) else Run(run) for run in runs]
     if len(loaded) < 2:
-        raise RunError(f"Comparing needs at least two runs; got {len(loaded)}. "
-                       "Pass two or more run folders.")
+        raise RunError(Message("error.compare.too_few", {"count": len(loaded)}))
     available = sorted({key for run in loaded for row in run.history for key in row})
     if not any(is_finite_number(row.get(metric)) for run in loaded for row in run.history):
-        raise ConfigError(
-            f"No run has a '{metric}' value in its history.csv. Choose --metric from: "
-            f"{', '.join(key for key in available if key not in ('epoch', 'phase')) or 'none'}."
-        )
+        choices = ", ".join(key for key in available if key not in ("epoch", "phase"))
+        raise ConfigError(Message("error.compare.no_metric", {
+            "metric": metric, "available": choices or term("word.none")}))
     configs = [_flat_config(run) for run in loaded]
     missing = object()
     config_keys = sorted(
@@ -149,7 +148,7 @@ def _flat_config(run: Run) -> dict[str, Any]:
     try:
         return flatten_config(tomllib.loads(path.read_text(encoding="utf-8")))
     except tomllib.TOMLDecodeError as error:
-        raise RunError(f"'{path}' is not valid TOML ({error}); fix or restore the file.") \
+        raise RunError(Message("error.compare.bad_toml", {"path": path, "error": error})) \
             from error
 
 

@@ -21,6 +21,7 @@ from visionlab import _io
 from visionlab.config import ExperimentConfig, load_config
 from visionlab.data.dataset import ImageDataset
 from visionlab.errors import DataError, RunError
+from visionlab.i18n import MESSAGES, Message, joined, term
 from visionlab.runs.folder import (
     CLASS_NAMES_FILE,
     CONFIG_FILE,
@@ -42,8 +43,8 @@ INFO_FIELD_TYPES: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(("seconds", "test_accuracy"), (int, float)),
     "warnings": (list,),
 }
-_JSON_NAMES = {str: "a string", dict: "an object", list: "a list", int: "a number",
-               float: "a number", bool: "true/false"}
+_JSON_NAMES = {str: "json.string", dict: "json.object", list: "json.list", int: "json.number",
+               float: "json.number", bool: "json.bool"}  # catalog keys of the type names
 
 
 class Run:
@@ -57,17 +58,11 @@ class Run:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
-            raise RunError(f"'{self.path}' is a file, not a run folder. Pass the folder that "
-                           "`visionlab train` created (list them with `visionlab runs`).")
+            raise RunError(Message("error.run.is_a_file", {"path": self.path}))
         if not self.path.is_dir():
-            raise RunError(
-                f"Run folder '{self.path}' does not exist. List runs with `visionlab runs`."
-            )
+            raise RunError(Message("error.run.missing", {"path": self.path}))
         if not (self.path / INFO_FILE).is_file():
-            raise RunError(
-                f"'{self.path}' is not a visionlab run folder (it has no {INFO_FILE}). "
-                "Pass a folder created by `visionlab train`."
-            )
+            raise RunError(Message("error.run.not_a_run", {"path": self.path, "file": INFO_FILE}))
 
     def __repr__(self) -> str:
         return f"Run('{self.path}')"
@@ -79,19 +74,19 @@ class Run:
     @cached_property
     def info(self) -> dict[str, Any]:
         """The contents of run.json (status, environment, dataset summary, model, timings)."""
-        info = self._json(INFO_FILE, "It is rewritten only by training; restore it from a "
-                                     "backup, or train the run again.")
+        info = self._json(INFO_FILE, term("error.run.fix.info"))
         if not isinstance(info, dict):
-            raise RunError(f"{self.path / INFO_FILE} does not hold a JSON object; restore it "
-                           "from a backup, or train the run again.")
+            raise RunError(Message("error.run.info_not_object", {"file": self.path / INFO_FILE}))
         for key, kinds in INFO_FIELD_TYPES.items():
             value = info.get(key)
             if value is not None and not isinstance(value, kinds):
-                expected = " or ".join(_JSON_NAMES[kind] for kind in kinds)
-                raise RunError(
-                    f"{self.path / INFO_FILE}: '{key}' must be {expected}, not "
-                    f"{_JSON_NAMES.get(type(value), type(value).__name__)} (was the file edited "
-                    "by hand?). Restore it from a backup, or train the run again.")
+                expected = joined([term(name) for name in dict.fromkeys(
+                    _JSON_NAMES[kind] for kind in kinds)], " / ")
+                actual = (term(_JSON_NAMES[type(value)]) if type(value) in _JSON_NAMES
+                          else type(value).__name__)
+                raise RunError(Message("error.run.info_field_type", {
+                    "file": self.path / INFO_FILE, "key": key, "expected": expected,
+                    "actual": actual}))
         return info
 
     @property
@@ -108,8 +103,8 @@ class Run:
         try:
             return load_config(self.path / CONFIG_FILE)
         except FileNotFoundError:
-            raise RunError(f"Run '{self.path}' has no {CONFIG_FILE}; restore it from a "
-                           "backup.") from None
+            raise RunError(Message("error.run.no_config", {"path": self.path,
+                                                           "file": CONFIG_FILE})) from None
 
     @cached_property
     def history(self) -> list[dict[str, Any]]:
@@ -120,12 +115,10 @@ class Run:
         try:
             rows = parse_history_csv(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, csv.Error) as error:
-            raise RunError(f"{path} cannot be read ({error}).") from None
+            raise RunError(Message("error.run.history_unreadable",
+                                   {"file": path, "error": error})) from None
         if rows and not all(isinstance(row.get("epoch"), int) for row in rows):
-            raise RunError(
-                f"{path} is not a visionlab history: every row needs a whole-number 'epoch' "
-                "column. Restore it, or delete it to read the run without its curves."
-            )
+            raise RunError(Message("error.run.history_bad", {"file": path}))
         return rows
 
     @cached_property
@@ -134,34 +127,34 @@ class Run:
         path = self.path / METRICS_FILE
         if not path.is_file():
             return {}
-        fix = f"Recompute it with `visionlab evaluate {self.path}`."
+        fix = Message("error.run.fix.metrics", {"path": self.path})
         metrics = self._json(METRICS_FILE, fix)
         if not isinstance(metrics, dict):
-            raise RunError(f"{path} does not hold a JSON object (was the file edited by "
-                           f"hand?). {fix}")
+            raise RunError(Message("error.run.not_object", {"file": path, "fix": fix}))
         return metrics
 
     @cached_property
     def class_names(self) -> list[str]:
-        names = self._json(CLASS_NAMES_FILE, "Restore it from a backup (it lists the class "
-                                             "folder names in training order).")
+        names = self._json(CLASS_NAMES_FILE, term("error.run.fix.class_names"))
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-            raise RunError(f"{self.path / CLASS_NAMES_FILE} must hold a JSON list of class "
-                           "names; restore it from a backup.")
+            raise RunError(Message("error.run.class_names_not_list",
+                                   {"file": self.path / CLASS_NAMES_FILE}))
         return names
 
-    def _json(self, name: str, fix: str) -> Any:
+    def _json(self, name: str, fix: Any) -> Any:
         """Read JSON file `name` of the run; a missing or corrupt one is a RunError with `fix`."""
         path = self.path / name
         try:
             return _io.read_json(path)
         except FileNotFoundError:
-            raise RunError(f"Run '{self.path}' has no {name}. {fix}") from None
+            raise RunError(Message("error.run.missing_file", {
+                "path": self.path, "name": name, "fix": fix})) from None
         except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
-            raise RunError(f"{path} is corrupt (not valid JSON: {error}). {fix}") from None
+            raise RunError(Message("error.run.corrupt_json", {
+                "file": path, "error": error, "fix": fix})) from None
         except OSError as error:
-            raise RunError(f"{path} cannot be read ({error.strerror or error}). Check the "
-                           "file's permissions.") from None
+            raise RunError(Message("error.run.unreadable", {
+                "file": path, "error": error.strerror or error})) from None
 
     @cached_property
     def predictions(self) -> dict[str, np.ndarray] | None:
@@ -173,8 +166,8 @@ class Run:
             with np.load(path) as data:
                 return {key: data[key] for key in data.files}
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-            raise RunError(f"{path} is corrupt ({error}). Rewrite it with `visionlab evaluate "
-                           f"{self.path}`.") from None
+            raise RunError(Message("error.run.corrupt_predictions", {
+                "file": path, "error": error, "path": self.path})) from None
 
     @property
     def model_path(self) -> Path:
@@ -196,18 +189,16 @@ class Run:
     def load_model(self) -> Any:
         """Load model.keras with plain Keras (safe mode)."""
         if not self.model_path.is_file():
-            raise RunError(
-                f"Run '{self.path}' has no {MODEL_FILE} (status: {self.status}). "
-                f"Resume it with `visionlab train --resume {self.path}`."
-            )
+            status = f"status.{self.status}"
+            raise RunError(Message("error.run.no_model", {
+                "path": self.path, "file": MODEL_FILE,
+                "status": term(status) if status in MESSAGES["en"] else self.status}))
         try:
             return load_keras_model(self.model_path)
         except (ValueError, OSError, zipfile.BadZipFile, KeyError) as error:
-            raise RunError(
-                f"{self.model_path} is not a readable Keras model ({type(error).__name__}: "
-                f"{str(error)[:200]}). Restore it from a backup, or retrain the run; an "
-                f"unfinished run can continue with `visionlab train --resume {self.path}`."
-            ) from None
+            raise RunError(Message("error.run.bad_model", {
+                "file": self.model_path, "kind": type(error).__name__,
+                "error": str(error)[:200], "path": self.path})) from None
 
     def best_epoch(self, metric: str = "val_accuracy") -> dict[str, Any] | None:
         """Return the history row with the best `metric` (max for accuracy, min for loss)."""
@@ -217,20 +208,20 @@ class Run:
         pick = min if "loss" in metric else max
         return pick(rows, key=lambda row: row[metric])
 
-    def check_same_data(self, dataset: ImageDataset, consequence: str, fix: str) -> None:
+    def check_same_data(self, dataset: ImageDataset, consequence: Any, fix: Any) -> None:
         """Raise DataError when `dataset` is not the data this run was trained on.
 
         Args:
             dataset: the freshly prepared dataset.
-            consequence: what would go wrong, e.g. "resuming would not reproduce it".
-            fix: what to do, e.g. "Restore the original files or start a new run."
+            consequence: what would go wrong, e.g. `term("error.data_changed.resume")`
+                ("resuming would not reproduce it"); a string or an `i18n` term or message.
+            fix: what to do, e.g. `term("error.data_changed.fix_restore_or_new")`.
         """
         recorded = (self.info.get("dataset") or {}).get("checksum")
         if recorded and recorded != dataset.checksum:
-            raise DataError(
-                f"The data of run '{self.path}' changed since it was trained (checksum "
-                f"{recorded[:12]}… became {dataset.checksum[:12]}…), so {consequence}. {fix}"
-            )
+            raise DataError(Message("error.data_changed", {
+                "path": self.path, "recorded": recorded[:12], "current": dataset.checksum[:12],
+                "consequence": consequence, "fix": fix}))
 
 
 def load_run(path: str | os.PathLike[str]) -> Run:

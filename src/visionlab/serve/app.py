@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from visionlab.errors import ConfigError
-from visionlab.i18n import check_language
+from visionlab.i18n import Message, check_language
 from visionlab.serve.decoding import decode_upload
 from visionlab.serve.errors import RequestError, missing_extra
 from visionlab.serve.language import request_language
@@ -100,11 +100,11 @@ def create_app(predictor: Predictor, metadata: Mapping[str, Any], *, lang: str |
     for name, value in (("max_upload_bytes", max_upload_bytes), ("max_files", max_files),
                         ("top_k", top_k)):
         if int(value) < 1:
-            raise ConfigError(f"{name} must be a positive integer; got {value!r}.")
+            raise ConfigError(Message("error.serve.positive", {"name": name,
+                                                               "value": repr(value)}))
     missing = {"classes", "input"} - set(metadata)
     if missing:
-        raise ConfigError(f"Serving metadata lacks {', '.join(sorted(missing))}; build it "
-                          "with visionlab.serve.public_metadata(describe_run(run)).")
+        raise ConfigError(Message("error.serve.metadata", {"missing": ", ".join(sorted(missing))}))
     model = _ServedModel(predictor, dict(metadata), top_k=int(top_k),
                          limits=UploadLimits(int(max_upload_bytes), int(max_files)))
     app = FastAPI(title=f"visionlab: {(metadata.get('run') or {}).get('name') or 'model'}",

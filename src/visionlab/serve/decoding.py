@@ -19,9 +19,13 @@ import numpy as np
 from visionlab.data.decode import BadImageError, decode_image
 from visionlab.serve.errors import RequestError
 
-# BadImageError.reason starts with one of these (data/decode.py); the rest is "corrupt_image".
-_REASON_CODES = (("empty file", "empty_file"), ("decompression bomb", "decompression_bomb"),
-                 ("not an image", "not_an_image"), ("truncated image", "truncated_image"))
+# BadImageError's reason (a catalog key, data/decode.py) -> the refusal's code; any other
+# reason is "corrupt_image".
+_REASON_CODES = {"data.bad_image.empty_file": "empty_file",
+                 "data.bad_image.too_many_pixels": "decompression_bomb",
+                 "data.bad_image.decompression_bomb": "decompression_bomb",
+                 "data.bad_image.not_an_image": "not_an_image",
+                 "data.bad_image.truncated": "truncated_image"}
 
 
 def decode_upload(data: bytes, name: str, image_size: tuple[int, int], color_mode: str,
@@ -42,9 +46,10 @@ def decode_upload(data: bytes, name: str, image_size: tuple[int, int], color_mod
         with _readable_path(data) as path:
             return decode_image(path, image_size, color_mode, resize_mode)
     except BadImageError as error:
-        code = next((code for prefix, code in _REASON_CODES if error.reason.startswith(prefix)),
-                    "corrupt_image")
-        raise RequestError(422, code, file=name, index=index, detail=error.reason) from None
+        code = _REASON_CODES.get(error.reason_message.key, "corrupt_image")
+        # the decoder's reason reads in the language of the response, like the sentence
+        raise RequestError(422, code, file=name, index=index,
+                           detail=error.reason_message) from None
 
 
 @contextlib.contextmanager

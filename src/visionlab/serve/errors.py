@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from visionlab.errors import VisionlabError
-from visionlab.i18n import t
+from visionlab.i18n import Message, t
 
 EXTRA_HINT = "pip install 'visionlab[serve]'"
 
@@ -17,10 +17,8 @@ class ServeError(VisionlabError):
 def missing_extra(error: ImportError) -> ServeError:
     """Return the error for a package of the `serve` extra (fastapi, uvicorn …) not installed."""
     package = error.name or str(error)
-    return ServeError(
-        f"The Python package '{package}' is needed by `visionlab serve` but is not installed. "
-        f"Install the serve extra: {EXTRA_HINT}"
-    )
+    return ServeError(Message("error.extra.missing", {
+        "package": package, "purpose": "`visionlab serve`", "install": EXTRA_HINT}))
 
 
 class RequestError(Exception):

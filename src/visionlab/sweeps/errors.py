@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from visionlab.errors import VisionlabError
+from visionlab.i18n import Message
 
 EXTRA_HINT = "pip install 'visionlab[sweep]'"
 
@@ -13,7 +14,4 @@ class SweepError(VisionlabError):
 
 def missing_ray() -> SweepError:
     """Return the error for a sweep started without Ray Tune installed."""
-    return SweepError(
-        "Sweeps run on Ray Tune, which is not installed. Install the sweep extra: "
-        f"{EXTRA_HINT}"
-    )
+    return SweepError(Message("error.sweep.missing_ray", {"install": EXTRA_HINT}))

@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.table import Table
 
+from visionlab import i18n
+
 STATUSES = ("completed", "stopped_early", "failed", "interrupted")
 
 
@@ -52,41 +54,53 @@ def differing_keys(points: list[dict[str, Any]]) -> list[str]:
             if len({json.dumps(point["values"].get(key), default=str) for point in points}) > 1]
 
 
-def sweep_table(summary: dict[str, Any]) -> Table:
-    """A Rich table of a sweep's points, best first: variant, differing values, mean ± std."""
+def sweep_table(summary: dict[str, Any], lang: str | None = None) -> Table:
+    """A Rich table of a sweep's points, best first: variant, differing values, mean ± std.
+
+    Args:
+        summary: the content of sweep.json.
+        lang: `"en"` or `"vi"`. Defaults to None (`i18n.resolve_language`).
+    """
+    lang = i18n.resolve_language(lang)
     points = summary["points"]
     metric = summary["spec"]["metric"]
-    table = Table(title=f"Sweep {summary['name']} — {metric} ({summary['spec']['mode']}), "
-                        "best epoch per trial, mean ± std over seeds")
+    table = Table(title=i18n.t("sweep.table.title", lang, name=summary["name"], metric=metric,
+                               mode=summary["spec"]["mode"]))
     table.add_column("#", justify="right")
     has_variants = any(point.get("variant") for point in points)
     if has_variants:
-        table.add_column("variant")
+        table.add_column(i18n.t("sweep.page.column.variant", lang))
     keys = differing_keys(points)
     for key in keys:
         table.add_column(key)
     table.add_column(metric, justify="right")
-    table.add_column("trials", justify="right")
-    table.add_column("status")
+    table.add_column(i18n.t("sweep.page.trials", lang), justify="right")
+    table.add_column(i18n.t("sweep.page.column.status", lang))
     for rank, point in enumerate(points, start=1):
         cells = [str(rank)]
         if has_variants:
             cells.append(str(point.get("variant") or ""))
         cells += [_format_value(point["values"].get(key)) for key in keys]
-        cells.append(_format_score(point["mean"], point["std"], point["n"]))
+        cells.append(_format_score(point["mean"], point["std"], point["n"], lang))
         cells.append(str(len(point["trials"])))
-        cells.append(", ".join(f"{count} {status.replace('_', ' ')}"
+        cells.append(", ".join(f"{count} {status_label(status, lang)}"
                                for status, count in sorted(point["statuses"].items())))
         table.add_row(*cells)
     return table
 
 
-def _format_score(mean: float | None, std: float | None, n: int) -> str:
+def status_label(status: str, lang: str = "en") -> str:
+    """A trial's status in words ("stopped_early" -> "stopped early"; Vietnamese "dừng sớm")."""
+    key = f"status.{status}"
+    return i18n.t(key, lang) if key in i18n.MESSAGES["en"] else status.replace("_", " ")
+
+
+def _format_score(mean: float | None, std: float | None, n: int, lang: str = "en") -> str:
     if mean is None:
         return "—"
     if n > 1 and std is not None:
-        return f"{mean:.4f} ± {std:.4f}"
-    return f"{mean:.4f}"
+        return i18n.decimal_mark(f"{mean:.4f} ± {std:.4f}", lang)
+    return i18n.decimal_mark(f"{mean:.4f}", lang)
 
 
 def _format_value(value: Any) -> str:

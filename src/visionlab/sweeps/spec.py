@@ -38,6 +38,7 @@ import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from visionlab.config import ExperimentConfig, load_config
+from visionlab.i18n import Message, joined, t, term
 from visionlab.models.registry import get_model_entry
 from visionlab.sweeps.errors import SweepError
 
@@ -64,13 +65,14 @@ class Distribution(_Strict):
     def _one_kind(self) -> Distribution:
         given = [name for name in DISTRIBUTIONS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(DISTRIBUTIONS)} "
-                             f"(got {', '.join(given) or 'none'})")
+            # pydantic keeps the text of a validator's error: it reads in the current language
+            raise ValueError(t("error.sweep.one_distribution", choices=", ".join(DISTRIBUTIONS),
+                               given=", ".join(given) or t("word.none")))
         low_high = self.uniform or self.loguniform or self.randint
         if low_high is not None and not low_high[0] < low_high[1]:
-            raise ValueError(f"{self.kind} = [low, high] needs low < high (got {list(low_high)})")
+            raise ValueError(t("error.sweep.low_high", kind=self.kind, got=list(low_high)))
         if self.loguniform is not None and self.loguniform[0] <= 0:
-            raise ValueError("loguniform needs low > 0")
+            raise ValueError(t("error.sweep.loguniform_low"))
         return self
 
     @property
@@ -103,9 +105,9 @@ class SweepSpec(_Strict):
     def _known_metric(self) -> SweepSpec:
         if self.metric not in METRICS:
             near = difflib.get_close_matches(self.metric, METRICS, n=1, cutoff=0.5)
-            hint = f" — did you mean '{near[0]}'?" if near else ""
-            raise ValueError(f"sweep.metric '{self.metric}' is not a history column{hint} "
-                             f"(valid: {', '.join(METRICS)})")
+            hint = t("error.config.did_you_mean_key", key=near[0]) if near else ""
+            raise ValueError(t("error.sweep.metric", metric=self.metric, hint=hint,
+                               valid=", ".join(METRICS)))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,8 +161,8 @@ def load_sweep(source: str | os.PathLike[str] | dict[str, Any],
     config_overrides = [item for item in overrides or [] if item not in sweep_overrides]
     raw_spec = data.pop("sweep", None)
     if not isinstance(raw_spec, dict):
-        raise SweepError(f"{origin} has no [sweep] table. Add one naming the parameters to "
-                         "vary (see `visionlab sweeps` for examples).")
+        raise SweepError(Message("error.sweep.no_table", {
+            "origin": origin or term("sweep.the_sweep_data")}))
     for override in sweep_overrides:
         key, value = _parse_override(override)
         _set_dotted(raw_spec, key.removeprefix("sweep."), value)
@@ -170,35 +172,44 @@ def load_sweep(source: str | os.PathLike[str] | dict[str, Any],
     return base, spec
 
 
-def _read(source: str | os.PathLike[str] | dict[str, Any]) -> tuple[dict[str, Any], str]:
+def _read(source: str | os.PathLike[str] | dict[str, Any]
+          ) -> tuple[dict[str, Any], str | Message | None]:
+    """The sweep's data and where it came from (a file or shipped sweep; None for a dict)."""
     if isinstance(source, dict):
-        return json.loads(json.dumps(source)), "the sweep"
+        return json.loads(json.dumps(source)), None
     path = Path(source)
     origin = str(path)
     if not path.is_file():
         shipped = sweep_path(str(source))
         if shipped is None:
             near = difflib.get_close_matches(str(source), list_sweeps(), n=1)
-            hint = f" Did you mean the sweep '{near[0]}'?" if near else ""
-            raise SweepError(f"'{source}' is neither a sweep file nor a shipped sweep.{hint} "
-                             "List them with `visionlab sweeps`.")
-        path, origin = shipped, f"sweep '{source}'"
+            hint = Message("error.sweep.did_you_mean", {"name": near[0]}) if near else ""
+            raise SweepError(Message("error.sweep.no_source", {"source": source, "hint": hint}))
+        path, origin = shipped, Message("sweep.shipped_origin", {"name": source})
     try:
         return tomllib.loads(path.read_text(encoding="utf-8")), origin
     except tomllib.TOMLDecodeError as error:
-        raise SweepError(f"{path} is not valid TOML: {error}. Fix the syntax.") from None
+        raise SweepError(Message("error.config.bad_toml", {"path": path, "error": error})) \
+            from None
 
 
-def validate_spec(raw: dict[str, Any], origin: str = "the sweep") -> SweepSpec:
-    """Validate a `[sweep]` table, turning pydantic errors into one readable `SweepError`."""
+def validate_spec(raw: dict[str, Any], origin: Any = None) -> SweepSpec:
+    """Validate a `[sweep]` table, turning pydantic errors into one readable `SweepError`.
+
+    Args:
+        raw: the `[sweep]` table as plain data.
+        origin: the file or shipped sweep it came from, named in the error. Defaults to None.
+    """
     try:
         return SweepSpec.model_validate(raw)
     except ValidationError as error:
-        messages = [_explain(item) for item in error.errors()]
-        raise SweepError(f"Invalid [sweep] in {origin}:\n  - " + "\n  - ".join(messages)) from None
+        messages = joined([_explain(item) for item in error.errors()], "\n  - ")
+        key = "error.sweep.invalid_in" if origin else "error.sweep.invalid"
+        raise SweepError(Message(key, {"origin": origin or "", "problems": messages})) \
+            from None
 
 
-def _explain(item: dict[str, Any]) -> str:
+def _explain(item: dict[str, Any]) -> Any:
     location = [str(part) for part in item["loc"]]
     # pydantic names a tuple's position and a failed model validator's class; drop both
     if location and location[-1].isdigit():
@@ -211,12 +222,15 @@ def _explain(item: dict[str, Any]) -> str:
             valid = list(DISTRIBUTIONS)
         parent = ".".join(["sweep", *location[:-1]])
         near = difflib.get_close_matches(location[-1], valid, n=1, cutoff=0.5)
-        hint = f" — did you mean '{parent}.{near[0]}'?" if near else ""
-        return f"unknown key '{key}'{hint} (valid keys: {', '.join(valid)})"
+        hint = (Message("error.config.did_you_mean_key", {"key": f"{parent}.{near[0]}"})
+                if near else "")
+        return Message("error.config.unknown_key", {"key": key, "hint": hint,
+                                                    "valid": ", ".join(valid)})
     message = item["msg"].removeprefix("Value error, ")
     if item["type"] == "value_error":
         return message if not location else f"'{key}': {message}"
-    return f"'{key}': {message} (got {item.get('input')!r})"
+    return Message("error.config.bad_value", {"key": key, "reason": message,
+                                              "value": repr(item.get("input"))})
 
 
 def check_keys(spec: SweepSpec, base: ExperimentConfig) -> None:
@@ -235,17 +249,19 @@ def check_keys(spec: SweepSpec, base: ExperimentConfig) -> None:
     used = [(f"sweep.parameters.\"{key}\"", key) for key in spec.parameters]
     used += [(f"sweep.variants.{name}.\"{key}\"", key)
              for name, overrides in spec.variants.items() for key in overrides]
-    problems = []
+    problems: list[Message] = []
     for where, key in used:
         if key in valid or _any_model_argument(key, model_names) or key.startswith("sweep."):
             if key.startswith("sweep."):
-                problems.append(f"{where}: a sweep cannot vary its own [sweep] settings")
+                problems.append(Message("error.sweep.varies_itself", {"where": where}))
             continue
         near = difflib.get_close_matches(key, sorted(valid), n=1, cutoff=0.6)
-        hint = f" — did you mean '{near[0]}'?" if near else ""
-        problems.append(f"{where}: '{key}' is not a key of the experiment config{hint}")
+        hint = Message("error.config.did_you_mean_key", {"key": near[0]}) if near else ""
+        problems.append(Message("error.sweep.not_a_config_key",
+                                {"where": where, "key": key, "hint": hint}))
     if problems:
-        raise SweepError("Invalid sweep parameters:\n  - " + "\n  - ".join(problems))
+        raise SweepError(Message("error.sweep.invalid_parameters",
+                                 {"problems": joined(problems, "\n  - ")}))
 
 
 def config_keys(model_names: set[str] | None = None) -> set[str]:
@@ -279,8 +295,7 @@ def _any_model_argument(key: str, model_names: set[str]) -> bool:
 
 def _parse_override(override: str) -> tuple[str, Any]:
     if "=" not in override:
-        raise SweepError(f"Override '{override}' must look like key=value, "
-                         "e.g. sweep.num_samples=4.")
+        raise SweepError(Message("error.sweep.override_format", {"override": override}))
     key, raw_value = (part.strip() for part in override.split("=", 1))
     try:
         return key, tomllib.loads(f"value = {raw_value}")["value"]
@@ -294,7 +309,8 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     for part in parts[:-1]:
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
-            raise SweepError(f"Override '{key}': '{part}' is a value, not a table.")
+            raise SweepError(Message("error.sweep.override_not_table", {"key": key,
+                                                                         "part": part}))
     node[parts[-1]] = value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from visionlab.errors import VisionlabError
+from visionlab.i18n import Message
 
 
 class TrackingError(VisionlabError):
@@ -17,7 +18,5 @@ def missing_extra(package: str, extra: str, purpose: str) -> TrackingError:
         extra: the visionlab extra that installs it, e.g. `"mlflow"`.
         purpose: what it is needed for, e.g. `"tracking = 'mlflow'"`.
     """
-    return TrackingError(
-        f"{purpose} needs the Python package '{package}', which is not installed. Install the "
-        f"extra: pip install 'visionlab[{extra}]'"
-    )
+    return TrackingError(Message("error.extra.missing", {
+        "package": package, "purpose": purpose, "install": f"pip install 'visionlab[{extra}]'"}))

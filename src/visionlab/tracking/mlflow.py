@@ -24,6 +24,7 @@ from typing import Any
 
 import keras
 
+from visionlab import i18n
 from visionlab.config import ExperimentConfig
 from visionlab.runs.folder import (
     CONFIG_FILE,
@@ -108,8 +109,8 @@ def open_tracker(config: ExperimentConfig, run_dir: Path,
             client.update_run(record["run_id"], status="RUNNING")
             return MlflowTracker(client, record["uri"], record["experiment_id"], record["run_id"])
         except MlflowException as error:  # deleted, or another store: track anew
-            warnings.warn(f"The MLflow run {record['run_id']} of this run cannot be continued "
-                          f"in {record['uri']} ({error.error_code}); a new MLflow run starts.",
+            warnings.warn(i18n.t("tracking.mlflow.not_continued", run_id=record["run_id"],
+                                 uri=record["uri"], code=error.error_code),
                           RuntimeWarning, stacklevel=2)
     uri = tracking_uri(config, run_dir.parent)
     client = MlflowClient(tracking_uri=uri)
@@ -151,7 +152,7 @@ class MlflowTracker:
         self.run_id = run_id
 
     def describe(self) -> str:
-        return f"MLflow run {self.run_id} in {self.uri}"
+        return i18n.t("tracking.mlflow.describe", run_id=self.run_id, uri=self.uri)
 
     def record(self) -> dict[str, Any]:
         return {"uri": self.uri, "experiment_id": self.experiment_id, "run_id": self.run_id}

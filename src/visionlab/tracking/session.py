@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import keras
 
+from visionlab import i18n
 from visionlab.config import ExperimentConfig
 from visionlab.errors import TrainingInterrupted
 from visionlab.runs.run import Run
@@ -120,9 +121,9 @@ class TrackingSession:
             try:
                 tracker.complete(run)
             except Exception as error:  # a tracking store's trouble must not fail the run
-                warnings.warn(f"The run is complete in {run.path}, but {tracker.name} could not "
-                              f"record it ({type(error).__name__}: {error}).", RuntimeWarning,
-                              stacklevel=2)
+                warnings.warn(i18n.t("tracking.not_recorded", path=run.path,
+                                     tracker=tracker.name, kind=type(error).__name__,
+                                     error=error), RuntimeWarning, stacklevel=2)
 
     def end(self, status: str) -> None:
         for tracker in self.trackers:

@@ -14,6 +14,7 @@ from typing import Any
 
 import keras
 
+from visionlab import i18n
 from visionlab.config import ExperimentConfig
 from visionlab.runs.run import Run
 from visionlab.tracking.errors import missing_extra
@@ -45,7 +46,7 @@ class TensorBoardTracker:
         self.log_dir = log_dir
 
     def describe(self) -> str:
-        return f"TensorBoard events in {self.log_dir} (view: tensorboard --logdir {self.log_dir})"
+        return i18n.t("tracking.tensorboard.describe", log_dir=self.log_dir)
 
     def record(self) -> dict[str, Any]:
         return {"log_dir": LOG_DIR}

@@ -22,7 +22,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from visionlab import i18n
 from visionlab._io import write_text
+from visionlab.i18n import Message, number, term
 from visionlab.training.history import HISTORY_COLUMNS, format_history_csv, parse_history_csv  # noqa: F401
 
 
@@ -108,14 +110,21 @@ class NanGuard(keras.callbacks.Callback):
 
     @property
     def diagnosis(self) -> str | None:
-        """One-sentence explanation and fix, or None when training did not blow up."""
+        """One-sentence explanation and fix in the current language, or None when training did
+        not blow up (`diagnosis_message` renders it in any language)."""
+        message = self.diagnosis_message
+        return message.render() if message is not None else None
+
+    @property
+    def diagnosis_message(self) -> Message | None:
+        """The diagnosis as an `i18n.Message`, or None when training did not blow up."""
         if not self.stopped:
             return None
-        last = (f"last finite loss {self.last_finite_loss:.4g}"
-                if self.last_finite_loss is not None else "no finite loss before it")
-        return (f"The loss became NaN at epoch {self.epoch}, batch {self.batch} ({last}). "
-                f"The learning rate {self.learning_rate:.4g} is probably too high: lower it 10x "
-                f"or use visionlab lr-find. The weights from the last good epoch were restored.")
+        last = (Message("training.nan.last_finite", {"loss": number(self.last_finite_loss)})
+                if self.last_finite_loss is not None else term("training.nan.no_finite"))
+        return Message("training.nan.diagnosis", {
+            "epoch": self.epoch, "batch": self.batch, "last": last,
+            "learning_rate": number(self.learning_rate)})
 
 
 def read_history(path: str | Path) -> list[dict[str, Any]]:
@@ -181,18 +190,34 @@ def _plain(value: Any) -> Any:
         return value
 
 
-def _format_logs(logs: Mapping[str, Any]) -> str:
+# Epoch-log columns with a name of their own in the catalog; any other metric keeps its key.
+_NAMED_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy", "lr")
+
+
+def _metric_name(key: str, lang: str) -> str:
+    """A Keras log key as the progress lines name it ("val_loss"; Vietnamese "mất mát kiểm
+    định"); metrics without a translation keep their key."""
+    key = "lr" if key == "learning_rate" else key
+    return i18n.t(f"training.metric.{key}", lang) if key in _NAMED_METRICS else key
+
+
+def _format_logs(logs: Mapping[str, Any], lang: str = "en") -> str:
     parts = []
     for key, value in logs.items():
         if key == "learning_rate" and "lr" in logs:
             continue  # Keras logs the rate as learning_rate; EpochTimer adds the same as lr
         if key == "seconds":
-            parts.append(f"{float(value):.1f}s")
+            parts.append(i18n.decimal_mark(f"{float(value):.1f}s", lang))
         elif key in ("lr", "learning_rate"):
-            parts.append(f"lr {float(value):.3g}")
+            parts.append(f"{_metric_name(key, lang)} "
+                         f"{i18n.decimal_mark(f'{float(value):.3g}', lang)}")
         elif _is_finite(value) or isinstance(value, float):
-            parts.append(f"{key} {float(value):.4f}")
+            parts.append(f"{_metric_name(key, lang)} {_decimal(value, lang)}")
     return "  ".join(parts)
+
+
+def _decimal(value: Any, lang: str) -> str:
+    return i18n.decimal_mark(f"{float(value):.4f}", lang)
 
 
 class RichProgress(keras.callbacks.Callback):
@@ -204,15 +229,19 @@ class RichProgress(keras.callbacks.Callback):
     Args:
         verbose: 0 prints nothing, 1 prints everything. Defaults to 1.
         console: a `rich.console.Console`. Defaults to a new one on stdout.
+        lang: `"en"` or `"vi"`. Defaults to None: the current language when training starts
+            (`i18n.current_language`, which `--lang` sets).
     """
 
-    def __init__(self, verbose: int = 1, console: Any = None):
+    def __init__(self, verbose: int = 1, console: Any = None, lang: str | None = None):
         super().__init__()
         self.verbose = verbose
         self.console = console
+        self.lang = lang
 
     def on_train_begin(self, logs=None):
         self.console = self.console or Console()
+        self._lang = self.lang or i18n.current_language()
         self._progress = None
         self._task = None
         self._start = time.perf_counter()
@@ -228,14 +257,14 @@ class RichProgress(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if self._progress is not None:
             self._task = self._progress.add_task(
-                f"Epoch {epoch + 1}/{self._epochs}", total=self.params.get("steps"), metrics="")
+                self._epoch_label(epoch), total=self.params.get("steps"), metrics="")
 
     def on_train_batch_end(self, batch, logs=None):
         if self._progress is None or self._task is None:
             return
         logs = logs or {}
-        metrics = "  ".join(f"{key} {float(logs[key]):.4f}" for key in ("loss", "accuracy")
-                            if key in logs)
+        metrics = "  ".join(f"{_metric_name(key, self._lang)} {_decimal(logs[key], self._lang)}"
+                            for key in ("loss", "accuracy") if key in logs)
         self._progress.update(self._task, completed=batch + 1, metrics=metrics)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -245,8 +274,12 @@ class RichProgress(keras.callbacks.Callback):
             self._progress.remove_task(self._task)
             self._task = None
         if self.verbose:
-            self.console.print(f"Epoch {epoch + 1}/{self._epochs}  {_format_logs(logs)}",
+            self.console.print(f"{self._epoch_label(epoch)}  {_format_logs(logs, self._lang)}",
                                highlight=False, soft_wrap=True)
+
+    def _epoch_label(self, epoch: int) -> str:
+        return i18n.t("training.progress.epoch", self._lang, epoch=epoch + 1,
+                      epochs=self._epochs)
 
     def on_train_end(self, logs=None):
         if self._progress is not None:
@@ -268,17 +301,20 @@ class RichProgress(keras.callbacks.Callback):
 
     def summary_table(self) -> Any:
         """A `rich.table.Table` with the best epoch, its metrics and the total time."""
-        table = Table(title="Training summary", show_header=False)
+        lang = self._lang
+        table = Table(title=i18n.t("training.summary.title", lang), show_header=False)
         best = self.best_epoch()
         if best is not None:
             epoch, logs = best
-            table.add_row("best epoch", str(epoch))
+            table.add_row(i18n.t("training.summary.best_epoch", lang), str(epoch))
             for key in ("val_accuracy", "val_loss", "accuracy", "loss"):
                 if _is_finite(logs.get(key)):
-                    table.add_row(f"best {key}" if key.startswith("val") else key,
-                                  f"{float(logs[key]):.4f}")
-        table.add_row("epochs run", str(len(self.records)))
-        table.add_row("total time", f"{time.perf_counter() - self._start:.1f}s")
+                    name = _metric_name(key, lang)
+                    table.add_row(i18n.t("training.summary.best_metric", lang, metric=name)
+                                  if key.startswith("val") else name, _decimal(logs[key], lang))
+        table.add_row(i18n.t("training.summary.epochs_run", lang), str(len(self.records)))
+        table.add_row(i18n.t("training.summary.total_time", lang),
+                      i18n.decimal_mark(f"{time.perf_counter() - self._start:.1f}s", lang))
         return table
 
 

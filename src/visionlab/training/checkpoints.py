@@ -30,6 +30,7 @@ import numpy as np
 
 from visionlab import _io
 from visionlab.errors import RunError
+from visionlab.i18n import Message
 from visionlab.training.saving import load_keras_model
 
 MODEL_FILE = "last.keras"  # the model file of checkpoints written before visionlab 0.x
@@ -44,11 +45,16 @@ class EpochCheckpoint(keras.callbacks.Callback):
         directory: the run's `checkpoint/` folder.
         extra_state: JSON-ready facts stored beside the epoch (e.g. the phase name).
         interrupt: a `GracefulInterrupt`; an epoch cut short by Ctrl-C is not saved as complete.
+        early_stopping: the run's early stopping, whose state is saved too. Defaults to None.
+        saved_model: the model to save when `fit` trains another one that shares its layers
+            (the trainable top of `feature_cache`). Defaults to None (the model `fit` trains).
     """
 
     def __init__(self, directory: str | os.PathLike[str], extra_state: dict[str, Any] | None = None,
-                 interrupt: Any = None, early_stopping: ResumableEarlyStopping | None = None):
+                 interrupt: Any = None, early_stopping: ResumableEarlyStopping | None = None,
+                 saved_model: keras.Model | None = None):
         super().__init__()
+        self.saved_model = saved_model
         self.directory = Path(directory)
         self.extra_state = dict(extra_state or {})
         self.interrupt = interrupt
@@ -61,7 +67,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
             return  # never overwrite the last good checkpoint with a diverged model
         model_name = f"epoch-{epoch + 1:04d}.keras"
         with _io.atomic_path(self.directory / model_name, suffix=".keras") as tmp:
-            self.model.save(tmp)
+            (self.saved_model or self.model).save(tmp)
         state = {**self.extra_state, "next_epoch": epoch + 1, "model": model_name,
                  "model_sha256": _io.sha256_file(self.directory / model_name)}
         if self.early_stopping is not None:
@@ -180,10 +186,7 @@ def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[keras.Model, dic
     """
     directory = Path(directory)
     if not has_checkpoint(directory):
-        raise RunError(
-            f"No checkpoint in '{directory}': the run stopped before its first epoch finished. "
-            "Start it again with `visionlab train CONFIG`."
-        )
+        raise RunError(Message("error.checkpoint.none", {"folder": str(directory)}))
     problems = []
     for name in (STATE_FILE, PREVIOUS_STATE_FILE):
         if not (directory / name).is_file():
@@ -195,16 +198,12 @@ def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[keras.Model, dic
             problems.append(f"{name}: {error}")
             continue
         if problems:
-            warnings.warn(
-                f"The latest checkpoint in '{directory}' is damaged ({'; '.join(problems)}); "
-                f"resuming from the one before it (after epoch {state['next_epoch']}).",
-                RuntimeWarning, stacklevel=2)
+            warnings.warn(Message("warning.checkpoint.damaged", {
+                "folder": str(directory), "problems": "; ".join(problems),
+                "epoch": state["next_epoch"]}).render(), RuntimeWarning, stacklevel=2)
         return model, state
-    raise RunError(
-        f"No usable checkpoint in '{directory}': {'; '.join(problems)}. The run's complete "
-        "epochs are in its history.csv, but training cannot continue from them; start it "
-        "again with `visionlab train CONFIG`."
-    )
+    raise RunError(Message("error.checkpoint.unusable", {"folder": str(directory),
+                                                         "problems": "; ".join(problems)}))
 
 
 def _verified_state(directory: Path, name: str) -> dict[str, Any]:

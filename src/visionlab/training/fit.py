@@ -134,6 +134,20 @@ def compile_model(
     )
 
 
+def compile_sharing_optimizer(top: keras.Model, model: keras.Model, train: TrainConfig,
+                              spec: OutputSpec) -> None:
+    """Compile `top`, a model made of compiled `model`'s trainable layers, with its optimizer.
+
+    The optimizer is built on `model`'s trainable variables first (the same variables as
+    `top`'s), so the slots it saves with `model` in a checkpoint are in `model`'s order.
+    """
+    optimizer = model.optimizer
+    if not optimizer.built:
+        optimizer.build(model.trainable_variables)
+    top.compile(optimizer=optimizer, loss=training_loss(spec, train.label_smoothing),
+                metrics=[accuracy_metric(spec)], jit_compile=train.jit_compile)
+
+
 def balanced_class_weight(labels: np.ndarray, num_classes: int) -> dict[int, float]:
     """Return scikit-learn's 'balanced' class weights as a Keras `class_weight` dict."""
     present = np.unique(labels)

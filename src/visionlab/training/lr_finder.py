@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 from visionlab.errors import TrainingError
+from visionlab.i18n import Message, number
 
 RULES = ("valley", "steepest")
 
@@ -35,7 +36,8 @@ class LRFinderResult:
         suggested_lr: the suggested rate, or None when too few finite points were recorded.
         rule: "valley" or "steepest", the rule that produced `suggested_lr`.
         stopped_early: True when the sweep stopped before `num_steps` (divergence or NaN).
-        reason: why the sweep ended and how the suggestion was made, in words.
+        reason: why the sweep ended and how the suggestion was made, in words (in the
+            language current when the test ran).
         suggestions: the rate each rule gives (for the figure).
     """
 
@@ -113,8 +115,7 @@ def _batches(data: Any, batch_size: int, seed: int):
     if isinstance(data, (tuple, list)) and len(data) == 2:
         x, y = np.asarray(data[0]), np.asarray(data[1])
         if len(x) != len(y) or len(x) == 0:
-            raise TrainingError(f"The learning-rate finder needs x and y of the same non-zero "
-                                f"length, got {len(x)} and {len(y)}.")
+            raise TrainingError(Message("error.lr_find.lengths", {"x": len(x), "y": len(y)}))
         size = min(batch_size, len(x))
         generator = np.random.default_rng(seed)
         while True:
@@ -126,7 +127,7 @@ def _batches(data: Any, batch_size: int, seed: int):
     elif (hasattr(data, "__getitem__") and hasattr(data, "__len__")
           and not isinstance(data, (Mapping, str, bytes))):
         if len(data) == 0:
-            raise TrainingError("The learning-rate finder got a dataset with no batches.")
+            raise TrainingError(Message("error.lr_find.no_batches"))
         while True:
             for index in range(len(data)):
                 batch = data[index]
@@ -134,8 +135,7 @@ def _batches(data: Any, batch_size: int, seed: int):
             if hasattr(data, "on_epoch_end"):
                 data.on_epoch_end()
     else:
-        raise TrainingError(f"The learning-rate finder needs a keras PyDataset or an (x, y) pair "
-                            f"of arrays, got {type(data).__name__}.")
+        raise TrainingError(Message("error.lr_find.data_type", {"type": type(data).__name__}))
 
 
 def find_learning_rate(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr: float = 10.0,
@@ -187,7 +187,7 @@ class _Sweep:
     losses: list[float] = field(default_factory=list)
     smoothed: list[float] = field(default_factory=list)
     stopped_early: bool = False
-    reason: str = ""
+    reason: Message | None = None  # why it ended; every way out of `_sweep` sets it
 
 
 def _build(model: Any, sample_x: Any) -> None:
@@ -231,18 +231,20 @@ def _sweep(model: Any, first_batch: tuple[Any, Any], batches: Iterator[tuple[Any
         sweep.smoothed = _smooth(sweep.losses, smoothing)
         if not math.isfinite(loss):
             sweep.stopped_early = step < num_steps - 1
-            sweep.reason = f"the loss became {loss} at lr {rate:.3g} (step {step + 1})"
+            sweep.reason = Message("lr_find.reason.not_finite", {
+                "loss": loss, "rate": number(rate, 3), "step": step + 1})
             return sweep
         if step >= skip_start:
             best = min(best, sweep.smoothed[-1])
             if sweep.smoothed[-1] > divergence_factor * best:
                 sweep.stopped_early = step < num_steps - 1
-                sweep.reason = (f"the smoothed loss {sweep.smoothed[-1]:.4g} exceeded "
-                                f"{divergence_factor}x the best {best:.4g} at lr {rate:.3g} "
-                                f"(step {step + 1})")
+                sweep.reason = Message("lr_find.reason.diverged", {
+                    "smoothed": number(sweep.smoothed[-1]), "factor": number(divergence_factor),
+                    "best": number(best), "rate": number(rate, 3), "step": step + 1})
                 return sweep
         batch = next(batches)
-    sweep.reason = f"the sweep reached end_lr {end_lr:g} after {num_steps} steps"
+    sweep.reason = Message("lr_find.reason.reached_end", {"end_lr": number(end_lr, 6),
+                                                          "steps": num_steps})
     return sweep
 
 
@@ -251,11 +253,9 @@ def _result(sweep: _Sweep, rule: str, skip_start: int) -> LRFinderResult:
     suggestions = suggest(sweep.rates, _drop_diverged(sweep.smoothed, sweep.stopped_early),
                           skip_start)
     suggested = suggestions[rule]
-    reason = sweep.reason
-    if suggested is None:
-        reason += "; too few finite points to suggest a learning rate (raise num_steps or end_lr)"
-    else:
-        reason += f"; suggested {suggested:.3g} by the {rule} rule"
+    outcome = (Message("lr_find.reason.too_few_steps") if suggested is None else
+               Message("lr_find.reason.suggested", {"lr": number(suggested, 3), "rule": rule}))
+    reason = Message("lr_find.reason", {"ended": sweep.reason, "outcome": outcome}).render()
     return LRFinderResult(sweep.rates, sweep.losses, sweep.smoothed, suggested, rule,
                           sweep.stopped_early, reason, suggestions)
 
@@ -271,25 +271,28 @@ def _drop_diverged(smoothed: list[float], stopped_early: bool) -> list[float]:
 def _check_arguments(model: Any, start_lr: float, end_lr: float, num_steps: int, smoothing: float,
                      divergence_factor: float, rule: str) -> None:
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
-        raise TrainingError("The learning-rate finder needs a compiled model; call "
-                            "model.compile(optimizer=..., loss=...) first.")
+        raise TrainingError(Message("error.lr_find.not_compiled"))
     # The public `learning_rate` getter evaluates a schedule, so look at what was passed in.
     if isinstance(getattr(model.optimizer, "_learning_rate", None),
                   keras.optimizers.schedules.LearningRateSchedule):
-        raise TrainingError("The learning-rate finder needs an optimizer compiled with a float "
-                            "learning rate, not a schedule; compile a copy with e.g. "
-                            "learning_rate=1e-3 for the search.")
+        raise TrainingError(Message("error.lr_find.schedule"))
     if not 0 < start_lr < end_lr:
-        raise TrainingError(f"The learning-rate finder needs 0 < start_lr < end_lr, got "
-                            f"start_lr={start_lr} and end_lr={end_lr}.")
+        raise TrainingError(Message("error.lr_find.range", {"start_lr": start_lr,
+                                                             "end_lr": end_lr}))
     if num_steps < 2:
-        raise TrainingError(f"The learning-rate finder needs num_steps >= 2, got {num_steps}.")
+        raise TrainingError(Message("error.lr_find.num_steps", {"num_steps": num_steps}))
     if not 0 <= smoothing < 1:
-        raise TrainingError(f"smoothing must be in [0, 1), got {smoothing}.")
+        raise TrainingError(Message("error.lr_find.smoothing", {"smoothing": smoothing}))
     if divergence_factor <= 1:
-        raise TrainingError(f"divergence_factor must be > 1, got {divergence_factor}.")
+        raise TrainingError(Message("error.lr_find.divergence_factor",
+                                    {"divergence_factor": divergence_factor}))
+    _check_rule(rule)
+
+
+def _check_rule(rule: str) -> None:
     if rule not in RULES:
-        raise TrainingError(f"Unknown learning-rate rule '{rule}'; use one of {', '.join(RULES)}.")
+        raise TrainingError(Message("error.lr_find.rule", {"rule": rule,
+                                                            "rules": ", ".join(RULES)}))
 
 
 def per_epoch_lr_range(history: Any, *, monitor: str = "val_loss", rule: str = "valley",
@@ -307,16 +310,14 @@ def per_epoch_lr_range(history: Any, *, monitor: str = "val_loss", rule: str = "
         rule: "valley" or "steepest". Defaults to "valley".
         smoothing: moving-average weight (epochs are few, so none by default). Defaults to 0.0.
     """
-    if rule not in RULES:
-        raise TrainingError(f"Unknown learning-rate rule '{rule}'; use one of {', '.join(RULES)}.")
+    _check_rule(rule)
     columns = _history_columns(history)
     rates = columns.get("lr") or columns.get("learning_rate")
     if not rates:
-        raise TrainingError("The history has no 'lr' or 'learning_rate' column; train with the "
-                            "EpochTimer callback (or LearningRateScheduler) to record it.")
+        raise TrainingError(Message("error.lr_find.no_lr_column"))
     if monitor not in columns:
-        raise TrainingError(f"The history has no '{monitor}' column; available: "
-                            f"{', '.join(sorted(columns))}.")
+        raise TrainingError(Message("error.lr_find.no_column", {
+            "monitor": monitor, "available": ", ".join(sorted(columns))}))
     losses = [float(value) for value in columns[monitor]]
     rates = [float(value) for value in rates]
     smoothed = _smooth(losses, smoothing)
@@ -324,9 +325,11 @@ def per_epoch_lr_range(history: Any, *, monitor: str = "val_loss", rule: str = "
     usable = smoothed[:non_finite[0]] if non_finite else smoothed
     suggestions = suggest(rates[:len(usable)], usable, 0)
     suggested = suggestions[rule]
-    reason = f"{len(losses)} epochs of {monitor} against lr"
-    reason += (f"; suggested {suggested:.3g} by the {rule} rule" if suggested is not None
-               else "; too few finite epochs to suggest a learning rate")
+    outcome = (Message("lr_find.reason.suggested", {"lr": number(suggested, 3), "rule": rule})
+               if suggested is not None else Message("lr_find.reason.too_few_epochs"))
+    reason = Message("lr_find.reason", {
+        "ended": Message("lr_find.reason.per_epoch", {"epochs": len(losses), "monitor": monitor}),
+        "outcome": outcome}).render()
     return LRFinderResult(rates, losses, smoothed, suggested, rule, bool(non_finite), reason,
                           suggestions)
 
@@ -339,4 +342,4 @@ def _history_columns(history: Any) -> dict[str, list[Any]]:
     if isinstance(history, Sequence):
         keys = {key for row in history for key in row}
         return {key: [row.get(key, float("nan")) for row in history] for key in keys}
-    raise TrainingError(f"Cannot read a training history from {type(history).__name__}.")
+    raise TrainingError(Message("error.lr_find.history_type", {"type": type(history).__name__}))

@@ -23,18 +23,30 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from visionlab.config import ExperimentConfig
 from visionlab.errors import ConfigError, ModelError, RunError
+from visionlab.i18n import Message, count, t
 from visionlab.models.backbones import BACKBONE_LAYER, set_trainable
 from visionlab.training.checkpoints import restore_early_stopping
-from visionlab.training.fit import compile_model
+from visionlab.training.feature_cache import (
+    MAX_FEATURE_BYTES,
+    CachedFeatures,
+    FeatureCache,
+    check_feature_cache,
+    plan_feature_cache,
+)
+from visionlab.training.feature_store import stored_features
+from visionlab.training.fit import compile_model, compile_sharing_optimizer
 from visionlab.training.schedules import learning_rate_plan
 from visionlab.training.trainer import Trainer
 
@@ -68,7 +80,7 @@ def plan_phases(config: ExperimentConfig) -> list[Phase]:
     """
     transfer, train = config.transfer, config.train
     if transfer is None:
-        raise ConfigError("This experiment has no [transfer] section; add one with a strategy.")
+        raise ConfigError(Message("error.transfer.no_section"))
     warmup = Phase("warmup", transfer.warmup_epochs, transfer.warmup_learning_rate, 0)
     phases = {
         "head-only": [warmup],
@@ -81,10 +93,7 @@ def plan_phases(config: ExperimentConfig) -> list[Phase]:
     }[transfer.strategy]
     phases = [phase for phase in phases if phase.epochs > 0]
     if not phases:
-        raise ConfigError(
-            f"transfer.strategy = '{transfer.strategy}' has no epochs to train: set "
-            "transfer.warmup_epochs (and transfer.finetune_epochs) to at least 1."
-        )
+        raise ConfigError(Message("error.transfer.no_epochs", {"strategy": transfer.strategy}))
     return phases
 
 
@@ -124,7 +133,8 @@ def fit_transfer(trainer: Trainer, model: Any,
         extra_callbacks: Keras callbacks added to every phase (early stopping…). Defaults to
             None.
     """
-    return _run_phases(trainer, model, plan_phases(trainer.config), [], extra_callbacks or [])
+    return _run_phases(trainer, model, plan_phases(trainer.config), [], extra_callbacks or [],
+                       {})
 
 
 def resume_transfer(trainer: Trainer, model: Any, state: dict[str, Any], history_rows: list[dict],
@@ -145,37 +155,41 @@ def resume_transfer(trainer: Trainer, model: Any, state: dict[str, Any], history
     names = [phase.name for phase in phases]
     current = state.get("phase", "")
     if current not in names:
-        raise RunError(
-            f"The checkpoint of run '{trainer.run_dir}' is in phase '{current}', which strategy "
-            f"'{trainer.config.transfer.strategy}' does not have ({', '.join(names)}). The config "
-            "changed since the run started; start a new run."
-        )
+        raise RunError(Message("error.transfer.checkpoint_phase", {
+            "run": str(trainer.run_dir), "phase": current,
+            "strategy": trainer.config.transfer.strategy, "phases": ", ".join(names)}))
     index = names.index(current)
     next_epoch = int(state["next_epoch"])
     first_epoch = sum(1 for row in history_rows if row.get("phase") in names[:index])
     rows = list(history_rows)
     phase = phases[index]
+    store: FeatureStore = {}
     if next_epoch < first_epoch + phase.epochs:
         # Early stopping continues its count within the phase (a finished phase's count ended
         # with it); the optimizer keeps its saved state: no recompile, same layers trainable.
         restore_early_stopping(extra_callbacks or [], state, trainer.recorder.checkpoint_dir)
         rows = _fit_phase(trainer, model, phase, first_epoch, next_epoch, rows,
-                          extra_callbacks or [],
-                          compile_first=False)
-    return _run_phases(trainer, model, phases[index + 1:], rows, extra_callbacks or [])
+                          extra_callbacks or [], compile_first=False,
+                          later=phases[index + 1:], store=store)
+    return _run_phases(trainer, model, phases[index + 1:], rows, extra_callbacks or [], store)
+
+
+# Stored features by cut name: (training, validation), shared by the phases of one fit.
+FeatureStore = dict[str, tuple[list[np.ndarray], np.ndarray | None]]
 
 
 def _run_phases(trainer: Trainer, model: Any, phases: list[Phase], rows: list[dict],
-                extra_callbacks: list[Any]) -> list[dict]:
-    for phase in phases:
+                extra_callbacks: list[Any], store: FeatureStore) -> list[dict]:
+    for index, phase in enumerate(phases):
         start = len(rows)  # epochs continue across phases (early stopping may end one early)
         rows = _fit_phase(trainer, model, phase, start, start, rows, extra_callbacks,
-                          compile_first=True)
+                          compile_first=True, later=phases[index + 1:], store=store)
     return rows
 
 
 def _fit_phase(trainer: Trainer, model: Any, phase: Phase, first_epoch: int, initial_epoch: int,
-               rows: list[dict], extra_callbacks: list[Any], *, compile_first: bool) -> list[dict]:
+               rows: list[dict], extra_callbacks: list[Any], *, compile_first: bool,
+               later: list[Phase], store: FeatureStore) -> list[dict]:
     learning_rate: Any = phase.learning_rate
     schedule_callbacks: list[Any] = []
     if phase.scheduled:
@@ -197,13 +211,97 @@ def _fit_phase(trainer: Trainer, model: Any, phase: Phase, first_epoch: int, ini
                             "base": trainer.config.model.name,
                             "phases": [*recorded, record]})
     if trainer.verbose:
-        Console().print(
-            f"Phase [bold]{phase.name}[/]: epochs {initial_epoch + 1}-{last_epoch} at learning "
-            f"rate {phase.learning_rate:g}, {trainable_params:,} trainable parameters "
-            f"({len(trainable_layers)} backbone layers trainable)")
+        Console().print(Message("training.phase.start", {
+            "phase": phase.name, "first": initial_epoch + 1, "last": last_epoch,
+            "learning_rate": f"{phase.learning_rate:g}", "params": count(trainable_params),
+            "layers": len(trainable_layers)}).render())
+    features = _phase_features(trainer, model, phase, later, store)
+    if features is not None:
+        trainer.save_info(transfer={**trainer.info["transfer"], "phases": [
+            *recorded, {**record, "cached_features": features.describe()}]})
     return trainer.fit(model, epochs=last_epoch, initial_epoch=initial_epoch, phase=phase.name,
-                   history_rows=rows,
-                   extra_callbacks=[*schedule_callbacks, *extra_callbacks])
+                       history_rows=rows,
+                       extra_callbacks=[*schedule_callbacks, *extra_callbacks],
+                       features=features)
+
+
+def _phase_features(trainer: Trainer, model: Any, phase: Phase, later: list[Phase],
+                    store: FeatureStore) -> CachedFeatures | None:
+    """The stored outputs of the frozen part of `model` for this phase, or None to train on
+    images (caching off or not possible: augmentation other than flips, every layer training,
+    too large).
+
+    A warm-up followed by a fine-tune is cut where the fine-tune needs it (below the layers it
+    unfreezes): the warm-up then runs the still-frozen top of the base on every epoch (a small
+    part of the base), and the fine-tune reuses the same stored features instead of a second
+    pass over the images.
+    """
+    config = trainer.config
+    if not config.transfer.cache_features or phase.train_batch_norm:
+        return None
+    train, validation = trainer.dataset.split("train"), trainer.dataset.splits.get("validation")
+    validation_images = len(validation) if validation is not None else 0
+    cache = _shared_plan(model, phase, later)
+    if cache is None or cache.feature_bytes(len(train), validation_images) > MAX_FEATURE_BYTES:
+        return None
+    check_feature_cache(model, cache, train.images)
+    started, reused = time.perf_counter(), cache.cut in store
+    if not reused:
+        store.clear()  # one cut's features at a time
+        store[cache.cut] = _computed(cache, train.images,
+                                     validation.images if validation is not None else None,
+                                     batch_size=max(config.train.batch_size, 64),
+                                     label=t("training.features.computing", phase=phase.name,
+                                             cut=cache.cut), verbose=trainer.verbose,
+                                     keep=config.transfer.store_features)
+    compile_sharing_optimizer(cache.top, model, config.train, trainer.spec)
+    train_features, validation_features = store[cache.cut]
+    return CachedFeatures(cache, train_features, validation_features,
+                          seconds=time.perf_counter() - started, reused=reused)
+
+
+def _computed(cache: FeatureCache, train: np.ndarray, validation: np.ndarray | None, *,
+              batch_size: int, label: str, verbose: int,
+              keep: bool) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Every orientation of the training images and the validation images through the bottom,
+    with one progress bar; from and into the feature store when `keep`."""
+    total = len(train) * len(cache.orientations) + (0 if validation is None else len(validation))
+    compute = stored_features if keep else _fresh
+    with _progress(verbose) as bar:
+        advance = functools.partial(_advance, bar, bar.add_task(label, total=total))
+        variants = [compute(cache, train, batch_size, advance, flip=axes)
+                    for axes in cache.orientations]
+        return variants, (compute(cache, validation, batch_size, advance)
+                          if validation is not None else None)
+
+
+def _fresh(cache: FeatureCache, images: np.ndarray, batch_size: int,
+           on_batch: Any, flip: tuple[int, ...] = ()) -> np.ndarray:
+    return cache.features(images, batch_size, on_batch, flip=flip)
+
+
+def _shared_plan(model: Any, phase: Phase, later: list[Phase]) -> FeatureCache | None:
+    """The cut of the last later phase that can be cached (its frozen part is frozen now too),
+    else this phase's own; `model` keeps `phase`'s trainability."""
+    for candidate in reversed([item for item in later if not item.train_batch_norm]):
+        apply_phase_trainability(model, candidate)
+        try:
+            cache = plan_feature_cache(model)
+        finally:
+            apply_phase_trainability(model, phase)
+        if cache is not None:
+            return cache
+    return plan_feature_cache(model)
+
+
+def _advance(bar: Progress, task: Any, done: int) -> None:
+    bar.advance(task, done)
+
+
+def _progress(verbose: int) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                    disable=not verbose)
 
 
 # -- the base inside a model --------------------------------------------------------------------
@@ -221,7 +319,5 @@ def backbone_owner(model: Any) -> Any:
         if any(layer.name == BACKBONE_LAYER for layer in current.layers):
             return current
         queue += [layer for layer in current.layers if isinstance(layer, keras.Model)]
-    raise ModelError(
-        f"Model '{model.name}' has no nested layer named '{BACKBONE_LAYER}'; transfer "
-        "strategies need a model built on a backbone or a previous run."
-    )
+    raise ModelError(Message("error.transfer.no_backbone", {"model": model.name,
+                                                             "layer": BACKBONE_LAYER}))

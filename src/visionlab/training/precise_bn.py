@@ -34,6 +34,7 @@ import keras
 import numpy as np
 
 from visionlab.data.pipeline import ArrayBatches
+from visionlab.i18n import Localized, Message, percent, points
 from visionlab.training.determinism import seed_generators
 
 # At most 200 batches, fvcore/detectron2's default (`TEST.PRECISE_BN.NUM_ITER`): small data is
@@ -242,6 +243,7 @@ class PreciseBatchNorm(keras.callbacks.Callback):
         self.seed = seed
         self.decision = decided if mode == "auto" else None
         self.on_decision = on_decision
+        self.reason: Message | None = None  # the "auto" decision's reason, in any language
         self.interrupt = interrupt
 
     @property
@@ -281,13 +283,14 @@ class PreciseBatchNorm(keras.callbacks.Callback):
         recompute_batch_norm_statistics(self.model, self.batches, self.seed)
         recomputed = self._validate(probe)
         active, reason = auto_decision(stale, recomputed)
+        self.reason = reason
         if active:
             if measured_on == "validation":
                 logs.update(recomputed)
         else:
             _assign(layers, moving)  # bit for bit the run without precise BN
         self._record({"mode": "auto", "active": active, "decided_at_epoch": epoch + 1,
-                      "measured_on": measured_on, "reason": reason,
+                      "measured_on": measured_on, "reason": reason.render("en"),
                       "moving": _rounded(stale), "recomputed": _rounded(recomputed)})
 
     def _record(self, decision: dict[str, Any]) -> None:
@@ -300,22 +303,22 @@ class PreciseBatchNorm(keras.callbacks.Callback):
         return {f"val_{key}": float(value) for key, value in result.items()}
 
 
-def auto_decision(moving: dict[str, float], recomputed: dict[str, float]) -> tuple[bool, str]:
-    """Decide "auto" from two validations; return (keep precise BN on, the reason in words)."""
+def auto_decision(moving: dict[str, float], recomputed: dict[str, float]) -> tuple[bool, Message]:
+    """Decide "auto" from two validations; return (keep precise BN on, the reason)."""
     accuracy_gain = recomputed.get("val_accuracy", math.nan) - moving.get("val_accuracy",
                                                                           math.nan)
     old_loss, new_loss = moving.get("val_loss", math.nan), recomputed.get("val_loss", math.nan)
     loss_drop = (old_loss - new_loss) / old_loss if old_loss > 0 else math.nan
     if math.isfinite(accuracy_gain) and accuracy_gain > AUTO_ACCURACY_GAIN:
-        return True, (f"recomputed statistics raise accuracy by {accuracy_gain * 100:.1f} points "
-                      f"(more than {AUTO_ACCURACY_GAIN * 100:.1f})")
+        return True, Message("training.precise_bn.reason.accuracy", {
+            "gain": points(accuracy_gain), "threshold": points(AUTO_ACCURACY_GAIN)})
     if math.isfinite(loss_drop) and loss_drop > AUTO_LOSS_DROP:
-        return True, (f"recomputed statistics cut the loss by {loss_drop:.0%} (more than "
-                      f"{AUTO_LOSS_DROP:.0%})")
-    gain = f"{accuracy_gain * 100:+.1f} points" if math.isfinite(accuracy_gain) else "n/a"
-    drop = f"{loss_drop:+.0%}" if math.isfinite(loss_drop) else "n/a"
-    return False, (f"the moving statistics are as good: accuracy {gain}, loss {drop} with "
-                   "recomputed ones")
+        return True, Message("training.precise_bn.reason.loss", {
+            "drop": percent(loss_drop, 0), "threshold": percent(AUTO_LOSS_DROP, 0)})
+    gain = (Localized("signed_points", accuracy_gain) if math.isfinite(accuracy_gain)
+            else "n/a")
+    drop = Localized("signed_percent", loss_drop, 0) if math.isfinite(loss_drop) else "n/a"
+    return False, Message("training.precise_bn.reason.same", {"gain": gain, "drop": drop})
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from visionlab.errors import TrainingError
+from visionlab.i18n import Localized, Message, joined, t
 
 
 @dataclass(frozen=True)
@@ -36,78 +37,58 @@ class PreflightFacts:
 
 
 def run_preflight(facts: PreflightFacts, available_bytes: int | None = None) -> list[str]:
-    """Run every check; raise TrainingError listing all problems, or return warnings.
+    """Run every check; raise TrainingError listing all problems, or return warnings (in the
+    current language: they are printed and kept in run.json as written).
 
     Args:
         facts: the planned run.
         available_bytes: memory available for the job. Defaults to MemAvailable of this machine.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     warnings: list[str] = []
     problems += _check_loss_and_outputs(facts)
     if facts.batch_size > facts.train_size:
-        problems.append(
-            f"train.batch_size = {facts.batch_size} is larger than the training set "
-            f"({facts.train_size} images). Set train.batch_size to at most {facts.train_size} "
-            "(32 is a good start)."
-        )
+        problems.append(Message("preflight.batch_size", {
+            "batch_size": facts.batch_size, "train_size": facts.train_size}))
     if facts.backbone_preprocessing and facts.normalize != "none":
-        problems.append(
-            f"The pretrained backbone applies its own preprocessing "
-            f"({facts.backbone_preprocessing}) to raw 0..255 pixels, but data.normalize = "
-            f"'{facts.normalize}' scales them first, so it would see the wrong input range. "
-            "Set data.normalize = 'none'."
-        )
+        problems.append(Message("preflight.backbone_normalize", {
+            "preprocessing": facts.backbone_preprocessing, "normalize": facts.normalize}))
     estimate = estimate_memory_bytes(facts)
     available = available_bytes if available_bytes is not None else available_memory_bytes()
     if available and estimate > available:
-        problems.append(
-            f"The run needs about {estimate / 2**30:.1f} GiB of memory but only "
-            f"{available / 2**30:.1f} GiB is available. Lower train.batch_size, use a smaller "
-            "data.image_size, or a smaller model."
-        )
+        problems.append(Message("preflight.memory", {
+            "estimate": _gib(estimate), "available": _gib(available)}))
     elif available and estimate > 0.7 * available:
-        warnings.append(
-            f"The run needs about {estimate / 2**30:.1f} GiB of the {available / 2**30:.1f} GiB "
-            "available; close other programs or lower train.batch_size if it slows down."
-        )
+        warnings.append(t("preflight.memory_warning", estimate=_gib(estimate),
+                          available=_gib(available)))
     if problems:
-        raise TrainingError("Pre-flight check failed:\n  - " + "\n  - ".join(problems))
+        raise TrainingError(Message("preflight.failed", {"problems": joined(problems, "\n  - ")}))
     return warnings
 
 
-def _check_loss_and_outputs(facts: PreflightFacts) -> list[str]:
+def _gib(size: float) -> Localized:
+    """A size in GiB with one decimal, written with the reader's decimal mark."""
+    return Localized("decimal", size / 2**30, 1)
+
+
+def _check_loss_and_outputs(facts: PreflightFacts) -> list[Message]:
     problems = []
     if facts.output_units == 1 and facts.output_activation == "softmax":
-        problems.append(
-            "The model ends in one unit with softmax, which always outputs 1.0, so it cannot "
-            "learn. For two classes use one sigmoid unit with binary_crossentropy "
-            "(train.output_activation = 'sigmoid'), or two softmax units with "
-            "sparse_categorical_crossentropy."
-        )
+        problems.append(Message("preflight.single_softmax"))
     if facts.loss == "binary_crossentropy":
         expected = 1 if facts.num_classes == 2 else facts.num_classes
         if facts.output_units != expected:
-            problems.append(
-                f"binary_crossentropy with {facts.num_classes} classes needs {expected} output "
-                f"unit(s) but the model has {facts.output_units}."
-            )
+            problems.append(Message("preflight.binary_units", {
+                "classes": facts.num_classes, "expected": expected,
+                "units": facts.output_units}))
     else:
         if facts.output_units != facts.num_classes:
-            problems.append(
-                f"train.loss = '{facts.loss}' needs one output unit per class "
-                f"({facts.num_classes}) but the model has {facts.output_units}."
-            )
+            problems.append(Message("preflight.units_per_class", {
+                "loss": facts.loss, "classes": facts.num_classes, "units": facts.output_units}))
         if facts.loss == "categorical_crossentropy" and not facts.one_hot_labels:
-            problems.append(
-                "categorical_crossentropy needs one-hot labels; use "
-                "sparse_categorical_crossentropy for integer labels."
-            )
+            problems.append(Message("preflight.needs_one_hot"))
         if facts.loss == "sparse_categorical_crossentropy" and facts.one_hot_labels:
-            problems.append(
-                "sparse_categorical_crossentropy needs integer labels, but the labels are one-hot; "
-                "use categorical_crossentropy."
-            )
+            problems.append(Message("preflight.needs_integers"))
     return problems
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import keras
+import numpy as np
 from rich.console import Console
 
 from visionlab import _io
@@ -21,9 +22,11 @@ from visionlab.config import ExperimentConfig, TrainConfig
 from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.pipeline import ArrayBatches
 from visionlab.errors import TrainingError, TrainingInterrupted
+from visionlab.i18n import Message, percent, t, term
 from visionlab.training import callbacks as vl_callbacks
 from visionlab.training.checkpoints import EpochCheckpoint, ResumableEarlyStopping
 from visionlab.training.determinism import EpochSeeding
+from visionlab.training.feature_cache import CachedFeatures, VariantBatches
 from visionlab.training.fit import balanced_class_weight
 from visionlab.training.heads import OutputSpec
 from visionlab.training.history import format_history_csv
@@ -118,36 +121,66 @@ class Trainer:
         self.recorder.save_info(**updates)
 
     def batches(self, split: Split, shuffle: bool) -> ArrayBatches:
-        return make_batches(split, self.config.train, self.spec, self.dataset.num_classes,
-                            shuffle=shuffle)
+        return self._batches(split.images, split.labels, shuffle)
+
+    def _batches(self, inputs: np.ndarray, labels: np.ndarray, shuffle: bool) -> ArrayBatches:
+        """`batches` for images or stored features (any per-example array)."""
+        train = self.config.train
+        return ArrayBatches(inputs, labels, train.batch_size, shuffle=shuffle, seed=train.seed,
+                            num_classes=self.dataset.num_classes, one_hot=self.spec.one_hot)
 
     def fit(self, model: keras.Model, *, epochs: int, initial_epoch: int = 0, phase: str = "",
             history_rows: list[dict[str, Any]] | None = None,
-            extra_callbacks: list[keras.callbacks.Callback] | None = None) -> list[dict[str, Any]]:
+            extra_callbacks: list[keras.callbacks.Callback] | None = None,
+            features: CachedFeatures | None = None) -> list[dict[str, Any]]:
         """Run `model.fit` with visionlab's callbacks; return all history rows so far.
+
+        Args:
+            model: the compiled model; it is what checkpoints and the run folder keep.
+            epochs, initial_epoch: as `model.fit`'s.
+            phase: the history's `phase` label. Defaults to "".
+            history_rows: the rows before `initial_epoch`. Defaults to None.
+            extra_callbacks: Keras callbacks added after visionlab's. Defaults to None.
+            features: train `features.cache.top` (which shares `model`'s trainable layers) on
+                the stored outputs of the frozen bottom instead of `model` on the images.
+                Defaults to None.
 
         Raises:
             TrainingError: the loss became NaN/inf (the last good model is saved first).
             TrainingInterrupted: Ctrl-C (a checkpoint and a partial run folder are saved first).
         """
         train_config = self.config.train
-        train_batches = self.batches(self.dataset.split("train"), shuffle=train_config.shuffle)
+        train, validation = self.dataset.split("train"), self.dataset.splits.get("validation")
+        fit_model = model if features is None else features.cache.top
+        if features is None:
+            train_batches = self._batches(train.images, train.labels, train_config.shuffle)
+        else:  # one stored orientation of each image per epoch, as RandomFlip would pick
+            train_batches = VariantBatches(
+                features.train, train.labels, train_config.batch_size,
+                shuffle=train_config.shuffle, seed=train_config.seed,
+                num_classes=self.dataset.num_classes, one_hot=self.spec.one_hot)
         train_batches.set_epoch(initial_epoch)  # same shuffle order as an uninterrupted run
-        validation = self.dataset.splits.get("validation")
-        validation_batches = self.batches(validation, shuffle=False) if validation else None
+        validation_batches = None
+        if validation is not None:
+            validation_batches = self._batches(
+                validation.images if features is None else features.validation,
+                validation.labels, shuffle=False)
         nan_guard = vl_callbacks.NanGuard()
         interrupt = vl_callbacks.GracefulInterrupt()
         history_writer = vl_callbacks.HistoryWriter(
             self.recorder.history_path, phase=phase, initial_rows=history_rows or [])
         precise = self._precise_bn(model, len(train_batches), validation_batches, interrupt)
         callbacks = self._callbacks(phase, nan_guard, interrupt, history_writer, precise,
-                                    extra_callbacks or [])
+                                    extra_callbacks or [], saved_model=model)
         class_weight = (balanced_class_weight(self.dataset.split("train").labels,
                                               self.dataset.num_classes)
                         if train_config.class_weight == "balanced" else None)
+        if features is not None:
+            callbacks = _callbacks_on(model, fit_model, callbacks, epochs=epochs,
+                                      steps=len(train_batches))
         started = time.perf_counter()
         try:
-            model.fit(
+            fit_model.fit(
                 train_batches,
                 validation_data=validation_batches,
                 epochs=epochs,
@@ -163,7 +196,7 @@ class Trainer:
             interrupt.restore_handler()
         self.save_info(seconds=float(self.info.get("seconds", 0.0)) + time.perf_counter() - started)
         if nan_guard.stopped:
-            self._stop_diverged(model, nan_guard.diagnosis)
+            self._stop_diverged(model, nan_guard.diagnosis_message)
         if interrupt.interrupted:
             self._stop_interrupted(history_writer.rows, interrupt.epoch)
         return history_writer.rows
@@ -178,32 +211,39 @@ class Trainer:
         recorded = self.info.get("precise_bn")
         batches = make_statistics_batches(self.dataset.split("train"), train_config, self.spec,
                                           self.dataset.num_classes)
-        return PreciseBatchNorm(
+        precise = PreciseBatchNorm(
             train_config.precise_bn, batches, validation_batches, seed=train_config.seed,
-            decided=recorded if isinstance(recorded, dict) else None,
-            on_decision=self._record_precise_bn, interrupt=interrupt)
+            decided=recorded if isinstance(recorded, dict) else None, interrupt=interrupt)
+        precise.on_decision = lambda decision: self._record_precise_bn(decision, precise.reason)
+        return precise
 
-    def _record_precise_bn(self, decision: dict[str, Any]) -> None:
+    def _record_precise_bn(self, decision: dict[str, Any], reason: Message | None) -> None:
         self.save_info(precise_bn=decision)
         if not self.verbose:
             return
         if decision.get("mode") != "auto":
-            state = "on" if decision["active"] else "off"
-            Console().print(f"precise_bn = {str(decision['mode']).lower()}: batch-norm "
-                            f"statistics recomputed after each epoch: {state}.", highlight=False)
+            state = t("word.on" if decision["active"] else "word.off")
+            Console().print(t("training.precise_bn.fixed", mode=str(decision["mode"]).lower(),
+                              state=state), highlight=False)
             return
         moving, recomputed = decision["moving"], decision["recomputed"]
-        Console().print(
-            f"precise_bn = auto -> {'on' if decision['active'] else 'off'} at epoch "
-            f"{decision['decided_at_epoch']} ({decision['measured_on']}: accuracy "
-            f"{moving.get('val_accuracy', float('nan')):.2%} with the moving statistics, "
-            f"{recomputed.get('val_accuracy', float('nan')):.2%} recomputed): "
-            f"{decision['reason']}.", highlight=False, soft_wrap=True)
+        measured_on = ("training.precise_bn.on_validation"
+                       if decision["measured_on"] == "validation"
+                       else "training.precise_bn.on_training")
+        Console().print(Message("training.precise_bn.auto", {
+            "state": term("word.on" if decision["active"] else "word.off"),
+            "epoch": decision["decided_at_epoch"],
+            "measured_on": term(measured_on),
+            "moving": percent(moving.get("val_accuracy", float("nan")), 2),
+            "recomputed": percent(recomputed.get("val_accuracy", float("nan")), 2),
+            "reason": reason if reason is not None else decision["reason"]}).render(),
+            highlight=False, soft_wrap=True)
 
     def _callbacks(self, phase: str, nan_guard: vl_callbacks.NanGuard,
                    interrupt: vl_callbacks.GracefulInterrupt,
                    history_writer: vl_callbacks.HistoryWriter, precise: PreciseBatchNorm,
-                   extra_callbacks: list[keras.callbacks.Callback]) -> list[Any]:
+                   extra_callbacks: list[keras.callbacks.Callback], *,
+                   saved_model: keras.Model) -> list[Any]:
         early_stopping = next((callback for callback in extra_callbacks
                                if isinstance(callback, ResumableEarlyStopping)), None)
         # Order matters: the interrupt flag and the epoch's lr/seconds must be set before the
@@ -219,15 +259,19 @@ class Trainer:
             *extra_callbacks,
             history_writer,
             EpochCheckpoint(self.recorder.checkpoint_dir, extra_state={"phase": phase},
-                            interrupt=interrupt, early_stopping=early_stopping),
+                            interrupt=interrupt, early_stopping=early_stopping,
+                            saved_model=saved_model),
             self.progress or vl_callbacks.RichProgress(verbose=self.verbose),
         ]
 
-    def _stop_diverged(self, model: keras.Model, diagnosis: str | None) -> None:
+    def _stop_diverged(self, model: keras.Model, diagnosis: Message | None) -> None:
         self.recorder.save_model(model)
-        self.save_info(status="failed", error=diagnosis)
-        raise TrainingError(f"{diagnosis}\nThe last good model was kept in "
-                            f"{self.recorder.model_path}.")
+        # run.json keeps the English text (a record), the error speaks the reader's language.
+        self.save_info(status="failed",
+                       error=diagnosis.render("en") if diagnosis is not None else None)
+        raise TrainingError(Message("training.diverged", {
+            "diagnosis": diagnosis if diagnosis is not None else "",
+            "model": str(self.recorder.model_path)}))
 
     def _stop_interrupted(self, rows: list[dict[str, Any]], cut_epoch: int | None) -> None:
         # Keras still reports the epoch that Ctrl-C cut short; it is not a complete epoch.
@@ -235,8 +279,42 @@ class Trainer:
         _io.write_text(self.recorder.history_path, format_history_csv(rows))
         hint = f"visionlab train --resume {self.run_dir}"
         self.save_info(status="interrupted", resume=hint)
-        raise TrainingInterrupted(
-            f"Training was interrupted after {len(rows)} complete epoch(s); the run folder "
-            f"{self.run_dir} keeps them. Resume with: {hint} (in Python: "
-            f"visionlab.resume({str(self.run_dir)!r}))"
-        )
+        raise TrainingInterrupted(Message("training.interrupted", {
+            "epochs": len(rows), "run": str(self.run_dir), "hint": hint,
+            "python": f"visionlab.resume({str(self.run_dir)!r})"}))
+
+
+def _callbacks_on(model: keras.Model, fit_model: keras.Model, callbacks: list[Any], *,
+                  epochs: int, steps: int) -> keras.callbacks.CallbackList:
+    """Callbacks for `fit_model.fit` that see `model` (the full model) as `self.model`.
+
+    Training on stored features fits the model's top, but callbacks (early stopping's best
+    weights, a user's ModelCheckpoint, TensorBoard) must get the model the user built; a stop
+    they ask of it (`model.stop_training`) is passed on to the fit that runs.
+    """
+    callback_list = keras.callbacks.CallbackList(
+        [*callbacks, _StopPassedOn(fit_model)], add_history=True, add_progbar=False,
+        model=model, verbose=0, epochs=epochs, steps=steps)
+    fit_model.history = model.history  # what `fit` returns
+    return callback_list
+
+
+class _StopPassedOn(keras.callbacks.Callback):
+    """Copy `self.model.stop_training` (the full model's) to the model `fit` runs on."""
+
+    def __init__(self, fit_model: keras.Model) -> None:
+        super().__init__()
+        self.fit_model = fit_model
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.model.stop_training = False
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._pass_on()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._pass_on()
+
+    def _pass_on(self) -> None:
+        if self.model.stop_training:
+            self.fit_model.stop_training = True

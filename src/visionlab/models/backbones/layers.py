@@ -18,6 +18,7 @@ import keras
 from keras import layers, ops
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones.catalog import PREPROCESSING_MODES
 
 _CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
@@ -57,13 +58,11 @@ def preprocessing_model(mode: str, channels: int = 3, name: str = "preprocessing
         x = preprocessing_model("caffe")(inputs)  # BGR minus the ImageNet means
     """
     if mode not in PREPROCESSING_MODES:
-        raise ModelError(
-            f"Unknown backbone preprocessing mode {mode!r}; choose one of "
-            f"{', '.join(PREPROCESSING_MODES)}."
-        )
+        raise ModelError(Message("error.model.backbone.preprocessing", {
+            "value": repr(mode), "choices": ", ".join(PREPROCESSING_MODES)}))
     if channels not in (1, 3):
-        raise ModelError(f"Backbone preprocessing takes 1 (grayscale) or 3 (RGB) channels; got "
-                         f"{channels}. Load the data with color_mode='rgb'.")
+        raise ModelError(Message("error.model.backbone.preprocessing_channels",
+                                 {"channels": channels}))
     inputs = keras.Input(shape=(None, None, channels), name=f"{name}_pixels")
     x = inputs
     if channels == 1:
@@ -124,10 +123,8 @@ class BackbonePreprocessing(keras.layers.Layer):
     def __init__(self, mode: str, **kwargs):
         super().__init__(**kwargs)
         if mode not in PREPROCESSING_MODES:
-            raise ModelError(
-                f"Unknown backbone preprocessing mode {mode!r}; choose one of "
-                f"{', '.join(PREPROCESSING_MODES)}."
-            )
+            raise ModelError(Message("error.model.backbone.preprocessing", {
+                "value": repr(mode), "choices": ", ".join(PREPROCESSING_MODES)}))
         self.mode = mode
 
     def call(self, inputs):

@@ -16,6 +16,7 @@ import keras
 from keras import layers
 
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones.catalog import BACKBONE_LAYER, get_backbone_spec
 from visionlab.models.backbones.efficientnet_lite import efficientnet_lite0
 from visionlab.models.backbones.head import add_head, check_head_arguments
@@ -42,16 +43,12 @@ def build_transfer_model(name: str, input_shape: Sequence[int], num_outputs: int
     _check_pooling(name, pooling)
     check_head_arguments(head_units, dropout, kernel_l2)
     if channels not in (1, 3):
-        raise ModelError(
-            f"Backbone '{name}' needs RGB (3-channel) or grayscale images; got {channels} "
-            f"channels in input shape {tuple(input_shape)}. Load the data with color_mode='rgb'."
-        )
+        raise ModelError(Message("error.model.backbone.channels", {
+            "name": name, "channels": channels, "shape": tuple(input_shape)}))
     if min(height, width) < spec.min_size:
-        raise ModelError(
-            f"Backbone '{name}' needs images of at least {spec.min_size}x{spec.min_size} "
-            f"pixels; got {height}x{width}. Resize the images (image_size={spec.default_size} "
-            f"matches its ImageNet training)."
-        )
+        raise ModelError(Message("error.model.backbone.too_small", {
+            "name": name, "min": spec.min_size, "height": height, "width": width,
+            "default": spec.default_size}))
     base = _build_base(spec, (height, width, 3), weights)
 
     inputs = keras.Input(shape=(height, width, channels), name="image")
@@ -93,10 +90,8 @@ def set_trainable(model: Any, top_layers: int | None) -> list[str]:
     try:
         base = model.get_layer(BACKBONE_LAYER)
     except ValueError:
-        raise ModelError(
-            f"Model '{model.name}' has no layer named '{BACKBONE_LAYER}'; set_trainable works "
-            f"on models built from a pretrained backbone (visionlab models --kind backbone)."
-        ) from None
+        raise ModelError(Message("error.model.backbone.no_layer",
+                                 {"model": model.name, "layer": BACKBONE_LAYER})) from None
     candidates = [layer for layer in base.layers
                   if layer.weights and not isinstance(layer, layers.BatchNormalization)]
     count = len(candidates) if top_layers is None else _layer_count(top_layers)
@@ -116,16 +111,11 @@ def _build_base(spec: Any, input_shape: tuple[int, int, int], weights: Any) -> A
 
 def _layer_count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ModelError(
-            f"The number of trainable backbone layers must be a whole number >= 0 or 'all'; "
-            f"got {value!r}."
-        )
+        raise ModelError(Message("error.model.backbone.layer_count", {"value": repr(value)}))
     return value
 
 
 def _check_pooling(name: str, pooling: str) -> None:
     if pooling not in POOLINGS:
-        raise ModelError(
-            f"pooling for backbone '{name}' must be one of {', '.join(POOLINGS)}; "
-            f"got {pooling!r}."
-        )
+        raise ModelError(Message("error.model.backbone.pooling", {
+            "name": name, "choices": ", ".join(POOLINGS), "value": repr(pooling)}))

