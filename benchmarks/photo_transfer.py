@@ -11,16 +11,23 @@ Contestants, each a fresh child process, interleaved per repetition:
                   (BatchNorm stays frozen), `fit` 1 epoch (Adam 1e-4), `evaluate` on the test
                   photos. No report.
     visionlab     `visionlab.train("dogs-cats-transfer")` as shipped (the same schedule, flip
-                  included), report written; the decoded-image cache already filled (a user's
-                  second run on the same photos).
-    visionlab cold  the same with an empty decoded-image cache (the first run ever).
+                  included), report written; the decoded-image cache and the feature store
+                  already filled by an earlier run (a user's next run on the same photos and
+                  base: another head, dropout, learning rate).
+    visionlab cold  the same with an empty decoded-image cache and feature store (the first
+                  run ever on these photos).
+    visionlab, features not stored  decoded images cached, `transfer.store_features = false`:
+                  the features are computed in this run (a first run of this base on photos
+                  already decoded).
+    visionlab, no feature cache  decoded images cached, `transfer.cache_features = false`:
+                  every epoch runs the base on the images, as the peer does.
 
 Wall time is measured by the parent from spawning the child to its exit (imports included).
 Each child records the time of every epoch end, so time-to-97% and time-to-98% validation
 accuracy count from the spawn too. Needs the installed dogs_vs_cats dataset (`visionlab datasets
 fetch dogs_vs_cats --from ../shared/datasets/dogs-vs-cats`) and the converted Lite0 weights.
 
-Run:  .venv/bin/python benchmarks/photo_transfer.py [--repeats 3] [--only peer,visionlab]
+Run:  .venv/bin/python benchmarks/photo_transfer.py [--repeats 3] [--only "peer;visionlab"]
 Writes benchmarks/_out/photo_transfer.json and prints Markdown for BENCHMARKS.md.
 """
 
@@ -75,11 +82,15 @@ def _epoch_clock(path: Path):
     return Clock()
 
 
-def child_visionlab(events: Path, runs_dir: Path) -> dict:
+OVERRIDES = {"visionlab, features not stored": ["transfer.store_features=false"],
+             "visionlab, no feature cache": ["transfer.cache_features=false"]}
+
+
+def child_visionlab(kind: str, events: Path, runs_dir: Path) -> dict:
     import visionlab
 
-    run = visionlab.train(RECIPE, runs_dir=runs_dir, verbose=0, report=True,
-                          callbacks=[_epoch_clock(events)])
+    run = visionlab.train(RECIPE, overrides=OVERRIDES.get(kind, []), runs_dir=runs_dir,
+                          verbose=0, report=True, callbacks=[_epoch_clock(events)])
     phases = run.info["transfer"]["phases"]
     return {"test_accuracy": run.metrics["test_accuracy"],
             "val_accuracy": run.history[-1]["val_accuracy"],
@@ -112,7 +123,8 @@ def child_peer(events: Path) -> dict:
     model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
     clock = _epoch_clock(events)
     base.trainable = False
-    model.compile(keras.optimizers.Adam(1e-3), "binary_crossentropy", ["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
+                  metrics=["accuracy"])
     model.fit(train, validation_data=validation, epochs=WARMUP, callbacks=[clock], verbose=0)
     base.trainable = True
     weighted = [layer for layer in base.layers
@@ -120,7 +132,8 @@ def child_peer(events: Path) -> dict:
     top = {id(layer) for layer in weighted[-TOP_LAYERS:]}
     for layer in base.layers:
         layer.trainable = id(layer) in top
-    model.compile(keras.optimizers.Adam(1e-4), "binary_crossentropy", ["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="binary_crossentropy",
+                  metrics=["accuracy"])
     history = model.fit(train, validation_data=validation, epochs=WARMUP + FINETUNE,
                         initial_epoch=WARMUP, callbacks=[clock], verbose=0)
     _, test_accuracy = model.evaluate(test, verbose=0)
@@ -151,8 +164,8 @@ def write_split() -> dict[str, int]:
 
 
 def run_child(kind: str, work: Path) -> dict:
-    events = work / f"{kind.replace(' ', '_')}-events.json"
-    result_file = work / f"{kind.replace(' ', '_')}-result.json"
+    slug = "".join(char if char.isalnum() else "_" for char in kind)
+    events, result_file = work / f"{slug}-events.json", work / f"{slug}-result.json"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     if kind == "visionlab cold":
         # An empty decoded-image cache; the converted weights and the installed dataset stay.
@@ -188,7 +201,9 @@ def run_child(kind: str, work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="peer,visionlab,visionlab cold")
+    parser.add_argument("--only", default="peer;visionlab;visionlab cold;"
+                        "visionlab, features not stored;visionlab, no feature cache",
+                        help="contestants, separated by ';'")
     parser.add_argument("--child")
     parser.add_argument("--events", type=Path)
     parser.add_argument("--result", type=Path)
@@ -196,11 +211,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         result = (child_peer(args.events) if args.child == "peer" else
-                  child_visionlab(args.events, args.work / "runs"))
+                  child_visionlab(args.child, args.events, args.work / "runs"))
         args.result.write_text(json.dumps(result))
         return
     counts = write_split()
-    kinds = [kind.strip() for kind in args.only.split(",")]
+    kinds = [kind.strip() for kind in args.only.split(";")]
     rows = []
     for repeat in range(args.repeats):
         for kind in kinds:

@@ -90,6 +90,18 @@ def test_finetune_cuts_inside_the_base_below_the_unfrozen_layers(lite0):
                                _outputs(model, images), rtol=0, atol=1e-5)
     assert {id(v) for v in cache.top.trainable_variables} == {
         id(v) for v in model.trainable_variables}
+    # The bridge: the frozen layers from this cut to the pooled output, for the warm-up.
+    bridge = cache.bridge("pool")
+    warmup, _ = plan_phases(config)
+    apply_phase_trainability(model, warmup)
+    try:
+        pooled = plan_feature_cache(model)
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(bridge(cache.features(images, batch_size=4))),
+            pooled.features(images, batch_size=4), rtol=0, atol=1e-5)
+        assert cache.bridge("no_such_layer") is None
+    finally:
+        apply_phase_trainability(model, finetune)
 
 
 def test_no_cache_when_the_first_layers_train(lite0):
@@ -194,9 +206,11 @@ def test_a_cached_run_trains_the_same_model_as_an_uncached_one(pretrained, tmp_p
     plain = api.train(_transfer_config(pretrained, False), runs_dir=tmp_path, verbose=0,
                       report=False)
     phases = cached.info["transfer"]["phases"]
-    # Fine-tuning trains fc2, so both phases cut below it: the warm-up runs the still-frozen
-    # fc2 on the stored features and the fine-tune reuses them (one pass over the images).
-    assert [phase["cached_features"]["cut"] for phase in phases] == ["backbone/fc1_act"] * 2
+    # Fine-tuning trains fc2, so the images go once through the part below it (fc1_act); the
+    # warm-up trains on the whole base's output, computed from those features through the
+    # still-frozen fc2, and the fine-tune reuses them (one pass over the images).
+    assert [phase["cached_features"]["cut"] for phase in phases] == ["backbone",
+                                                                     "backbone/fc1_act"]
     assert [phase["cached_features"]["reused"] for phase in phases] == [False, True]
     # Training and validation images (digits: 1,797 less the 20% test part).
     assert phases[0]["cached_features"]["images"] == phases[1]["cached_features"]["images"] > 1000

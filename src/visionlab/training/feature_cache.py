@@ -27,7 +27,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import keras
@@ -66,6 +66,14 @@ class FeatureCache:
     top: keras.Model
     cut: str
     orientations: tuple[tuple[int, ...], ...] = ((),)
+    # The output tensor of each layer of `top`'s chain, by layer name (for `bridge`).
+    top_outputs: dict[str, Any] = field(default_factory=dict)
+
+    def bridge(self, cut: str) -> keras.Model | None:
+        """features -> the output of layer `cut` inside `top` (a later, frozen cut), or None."""
+        tensor = self.top_outputs.get(cut)
+        return None if tensor is None else keras.Model(self.top.inputs[0], tensor,
+                                                       name="bridge")
 
     @property
     def feature_shape(self) -> tuple[int, ...]:
@@ -308,10 +316,13 @@ def _assembled(input_shape: tuple[int, ...], bottom_units: list[Unit], top_units
     bottom = keras.Model(pixels, tensor, name="frozen_bottom")
     features = keras.Input(shape=tuple(tensor.shape[1:]), name="features")
     tensor = features
+    outputs = {}
     for layer, kwargs in [*([upper] if upper else []), *top_units]:
         tensor = layer(tensor, **kwargs)
+        # The upper part of the base ends where the whole base does.
+        outputs[BACKBONE_LAYER if upper and layer is upper[0] else layer.name] = tensor
     return FeatureCache(bottom=bottom, top=keras.Model(features, tensor, name="trainable_top"),
-                        cut=cut)
+                        cut=cut, top_outputs=outputs)
 
 
 class VariantBatches(ArrayBatches):

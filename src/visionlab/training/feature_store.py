@@ -62,12 +62,15 @@ def features_key(cache: FeatureCache, images: np.ndarray, flip: tuple[int, ...] 
 
 def stored_features(cache: FeatureCache, images: np.ndarray, batch_size: int,
                     on_batch: Callable[[int], None] | None = None, flip: tuple[int, ...] = (),
-                    store_dir: Path | None = None) -> np.ndarray:
+                    store_dir: Path | None = None,
+                    compute: Callable[[], np.ndarray] | None = None) -> np.ndarray:
     """`cache.features(images, ...)`, read from the store when an earlier run computed them.
 
     Args:
         cache, images, batch_size, on_batch, flip: as `FeatureCache.features`.
         store_dir: the store folder. Defaults to None (`default_store_dir()`).
+        compute: computes the same features a cheaper way (from features stored at an
+            earlier cut) when the store misses. Defaults to None (`cache.features`).
 
     Returns:
         float32 features; a read-only memory map when they came from the store.
@@ -79,7 +82,12 @@ def stored_features(cache: FeatureCache, images: np.ndarray, batch_size: int,
         if on_batch is not None:
             on_batch(len(images))
         return found
-    features = cache.features(images, batch_size, on_batch, flip=flip)
+    if compute is not None:
+        features = compute()
+        if on_batch is not None:
+            on_batch(len(images))
+    else:
+        features = cache.features(images, batch_size, on_batch, flip=flip)
     with contextlib.suppress(OSError):  # a full or read-only disk costs the next run only time
         folder.mkdir(parents=True, exist_ok=True)
         with _io.atomic_path(path, suffix=".npy") as tmp:

@@ -231,33 +231,63 @@ def _phase_features(trainer: Trainer, model: Any, phase: Phase, later: list[Phas
     images (caching off or not possible: augmentation other than flips, every layer training,
     too large).
 
-    A warm-up followed by a fine-tune is cut where the fine-tune needs it (below the layers it
-    unfreezes): the warm-up then runs the still-frozen top of the base on every epoch (a small
-    part of the base), and the fine-tune reuses the same stored features instead of a second
-    pass over the images.
+    A warm-up followed by a fine-tune runs the images once through the part that both phases
+    keep frozen (below the layers the fine-tune unfreezes). The warm-up then trains its head on
+    the output of the whole frozen base, computed from those features by the still-frozen top
+    of the base ("the bridge"), and the fine-tune reuses them instead of a second pass.
     """
     config = trainer.config
     if not config.transfer.cache_features or phase.train_batch_norm:
         return None
     train, validation = trainer.dataset.split("train"), trainer.dataset.splits.get("validation")
     validation_images = len(validation) if validation is not None else 0
-    cache = _shared_plan(model, phase, later)
-    if cache is None or cache.feature_bytes(len(train), validation_images) > MAX_FEATURE_BYTES:
+    shared = _shared_plan(model, phase, later)
+    if shared is None or shared.feature_bytes(len(train), validation_images) > MAX_FEATURE_BYTES:
         return None
-    check_feature_cache(model, cache, train.images)
-    started, reused = time.perf_counter(), cache.cut in store
+    check_feature_cache(model, shared, train.images)
+    started, reused = time.perf_counter(), shared.cut in store
+    batch_size = max(config.train.batch_size, 64)
+    label = t("training.features.computing", phase=phase.name, cut=shared.cut)
     if not reused:
-        store.clear()  # one cut's features at a time
-        store[cache.cut] = _computed(cache, train.images,
-                                     validation.images if validation is not None else None,
-                                     batch_size=max(config.train.batch_size, 64),
-                                     label=t("training.features.computing", phase=phase.name,
-                                             cut=cache.cut), verbose=trainer.verbose,
-                                     keep=config.transfer.store_features)
+        store[shared.cut] = _computed(
+            shared, train.images, validation.images if validation is not None else None,
+            batch_size=batch_size, label=label, verbose=trainer.verbose,
+            keep=config.transfer.store_features)
+    cache = shared
+    own = plan_feature_cache(model) if later else None
+    bridge = shared.bridge(own.cut) if own is not None and own.cut != shared.cut else None
+    if own is not None and bridge is not None:
+        check_feature_cache(model, own, train.images)
+        reused = own.cut in store
+        if not reused:
+            store[own.cut] = _bridged(own, bridge, store[shared.cut], train.images,
+                                      validation.images if validation is not None else None,
+                                      batch_size=batch_size, keep=config.transfer.store_features)
+        cache = own
     compile_sharing_optimizer(cache.top, model, config.train, trainer.spec)
     train_features, validation_features = store[cache.cut]
     return CachedFeatures(cache, train_features, validation_features,
                           seconds=time.perf_counter() - started, reused=reused)
+
+
+def _bridged(own: FeatureCache, bridge: keras.Model,
+             lower: tuple[list[np.ndarray], np.ndarray | None], train: np.ndarray,
+             validation: np.ndarray | None, *, batch_size: int,
+             keep: bool) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """`own`'s features (a later cut) from the features stored at an earlier cut, through the
+    frozen layers between them; from and into the feature store when `keep`."""
+    stage = FeatureCache(bridge, own.top, own.cut)
+    lower_train, lower_validation = lower
+
+    def through(images: np.ndarray, features: np.ndarray, flip: tuple[int, ...]) -> np.ndarray:
+        compute = functools.partial(stage.features, features, batch_size)
+        return stored_features(own, images, batch_size, flip=flip, compute=compute) if keep \
+            else compute()
+
+    variants = [through(train, features, axes)
+                for features, axes in zip(lower_train, own.orientations)]
+    return variants, (through(validation, lower_validation, ())
+                      if validation is not None and lower_validation is not None else None)
 
 
 def _computed(cache: FeatureCache, train: np.ndarray, validation: np.ndarray | None, *,
