@@ -113,6 +113,16 @@ def test_same_config_and_seed_give_identical_history(digits_run: Run, tmp_path: 
     assert _losses(again) == _losses(digits_run)
 
 
+def test_dead_units_are_measured_in_the_test_pass(digits_run: Run):
+    """run.json holds the dead-unit shares the report would measure on the saved model."""
+    from visionlab.evaluation.interpretation import dead_unit_shares, dead_units_sample
+
+    test = _split(digits_run, "test")
+    expected = dead_unit_shares(digits_run.load_model(),
+                                test.images[dead_units_sample(len(test))])
+    assert expected and digits_run.info["dead_units"] == pytest.approx(expected)
+
+
 def test_evaluate_reproduces_test_accuracy(digits_run: Run):
     metrics = digits_run.evaluate()
     assert metrics["test_accuracy"] == pytest.approx(digits_run.info["test_accuracy"])

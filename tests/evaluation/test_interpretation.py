@@ -102,3 +102,45 @@ def test_dead_unit_shares_looks_inside_nested_models():
     inner.get_layer("hidden").set_weights([np.zeros((4, 4)), np.array([-1.0, -1.0, -1.0, 1.0])])
     images = np.full((3, 2, 2, 1), 200, dtype=np.uint8)
     assert dead_unit_shares(model, images) == {"mlp/hidden": pytest.approx(0.75)}
+
+
+def test_evaluation_measures_dead_units_in_its_own_pass():
+    """`evaluate_split(..., dead_units_sample=...)` predicts as `model.predict` does and gives
+    the shares `dead_unit_shares` gives on the sampled images, nested models included, without
+    a second pass."""
+    import keras
+
+    from visionlab.config import TrainConfig
+    from visionlab.data.dataset import Split
+    from visionlab.evaluation.evaluate import evaluate_split
+    from visionlab.evaluation.interpretation import dead_units_sample
+    from visionlab.training.heads import output_spec
+
+    keras.utils.set_random_seed(0)
+    inner = keras.Sequential([keras.Input((16,)), keras.layers.Dense(8, activation="relu",
+                                                                     name="hidden")], name="mlp")
+    inputs = keras.Input((4, 4, 1))
+    features = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(
+        keras.layers.Rescaling(1 / 127.5, offset=-1)(inputs))
+    outputs = keras.layers.Dense(3, activation="softmax")(
+        inner(keras.layers.Dense(16, name="linear")(keras.layers.Flatten()(features))))
+    model = keras.Model(inputs, outputs)
+    # A zero kernel and a negative bias: filter 0 never fires, the other three always do.
+    model.get_layer("conv").set_weights([np.zeros((3, 3, 1, 4)), np.array([-1.0, 1, 1, 1])])
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 255, size=(45, 4, 4, 1), dtype=np.uint8)
+    split = Split(images=images, labels=rng.integers(0, 3, size=45))
+    train = TrainConfig(batch_size=8)
+    sample = np.array([0, 3, 9, 10, 11, 40, 44])  # rows of the padded last batch included
+
+    measured = evaluate_split(model, split, ["a", "b", "c"], output_spec("sparse_categorical_crossentropy", "auto", 3), train,
+                              dead_units_sample=sample)
+    expected = dead_unit_shares(model, images[sample])
+    assert set(measured["_dead_units"]) == {"conv", "mlp/hidden"} == set(expected)
+    assert measured["_dead_units"] == pytest.approx(expected)
+    assert measured["_dead_units"]["conv"] == pytest.approx(0.25)
+    np.testing.assert_allclose(measured["_y_prob"], model.predict(images, verbose=0), atol=1e-6)
+    assert measured["_y_prob"].shape == (45, 3)
+    plain = evaluate_split(model, split, ["a", "b", "c"], output_spec("sparse_categorical_crossentropy", "auto", 3), train)
+    assert "_dead_units" not in plain and plain["test_accuracy"] == measured["test_accuracy"]
+    assert len(dead_units_sample(45)) == 45 and len(dead_units_sample(5000)) == 512

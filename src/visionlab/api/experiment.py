@@ -27,6 +27,7 @@ from visionlab.data.dataset import ImageDataset, Split
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import ConfigError, RunError
 from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.evaluation.interpretation import dead_units_sample
 from visionlab.i18n import Message, term
 from visionlab.models.backbones.transfer_body import (
     build_transfer_body,
@@ -333,8 +334,12 @@ def finish_run(folder: RunFolder, config: ExperimentConfig, dataset: ImageDatase
     test = dataset.splits.get("test")
     metrics: dict[str, Any] = {}
     if test is not None and len(test):
-        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train)
+        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train,
+                                 dead_units_sample=dead_units_sample(len(test)))
         folder.write_predictions(test.labels, metrics.pop("_y_prob"))
+        dead_units = metrics.pop("_dead_units")
+        if dead_units is not None:
+            folder.save_info(dead_units=dead_units)
         folder.write_metrics(metrics)
     folder.save_info(
         status="completed",

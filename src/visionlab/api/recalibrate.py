@@ -24,6 +24,7 @@ from visionlab.api.runs import open_run
 from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import RunError
 from visionlab.evaluation.evaluate import evaluate_split
+from visionlab.evaluation.interpretation import dead_units_sample
 from visionlab.i18n import Message, term
 from visionlab.runs import run as run_reader
 from visionlab.runs.folder import RunFolder
@@ -91,15 +92,19 @@ def recalibrate_bn(run: run_reader.Run | str | os.PathLike[str], *,
         record["validation_accuracy"] = accuracy(validation)
     metrics: dict[str, Any] = {}
     if test is not None and len(test):
-        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train)
+        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train,
+                                 dead_units_sample=dead_units_sample(len(test)))
         record["test_accuracy"] = float(metrics["test_accuracy"])
 
     folder = RunFolder(run.path, info=run.info)
     folder.save_model(model)
+    updates: dict[str, Any] = {"recalibrated_bn": record}
     if metrics:
         folder.write_predictions(test.labels, metrics.pop("_y_prob"))
+        dead_units = metrics.pop("_dead_units")
+        if dead_units is not None:
+            updates["dead_units"] = dead_units
         folder.write_metrics(metrics)
-    updates: dict[str, Any] = {"recalibrated_bn": record}
     if "test_accuracy" in record:
         updates["test_accuracy"] = record["test_accuracy"]
     folder.save_info(**updates)

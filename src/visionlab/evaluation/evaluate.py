@@ -15,23 +15,70 @@ import numpy as np
 
 from visionlab.config import TrainConfig
 from visionlab.data.dataset import Split
+from visionlab.errors import ModelError
+from visionlab.evaluation.interpretation import DeadUnitProbe, padded_batches
 from visionlab.evaluation.metrics import classification_metrics
 from visionlab.training.heads import OutputSpec, get_loss
 from visionlab.training.trainer import make_batches
 
 
 def evaluate_split(model: keras.Model, split: Split, class_names: list[str], spec: OutputSpec,
-                   train: TrainConfig) -> dict[str, Any]:
+                   train: TrainConfig, *,
+                   dead_units_sample: np.ndarray | None = None) -> dict[str, Any]:
     """Predict `split` and return metrics (accuracy, per-class, confusion matrix, loss).
 
     The class probabilities are returned under `"_y_prob"` for the caller to store.
+
+    Args:
+        model: the classifier.
+        split: the images and labels.
+        class_names: the dataset's classes.
+        spec: the head (its loss gives `test_loss`).
+        train: the train section (batch size).
+        dead_units_sample: indices into `split` whose ReLU activity is recorded in the same
+            pass over the images (`interpretation.DeadUnitProbe`); the shares are returned
+            under `"_dead_units"` (None when the model cannot be probed). Defaults to None
+            (not measured).
     """
-    probabilities = np.asarray(model.predict(make_batches(split, train), verbose=0))
+    dead_units: dict[str, float] | None = None
+    if dead_units_sample is None:
+        probabilities = np.asarray(model.predict(make_batches(split, train), verbose=0))
+    else:
+        probabilities, dead_units = _predicted_and_probed(model, split, train,
+                                                          dead_units_sample)
     metrics = classification_metrics(split.labels, probabilities, class_names)
     metrics["test_loss"] = cross_entropy(split.labels, probabilities, spec, len(class_names))
     metrics["test_count"] = len(split)
     metrics["_y_prob"] = probabilities
+    if dead_units_sample is not None:
+        metrics["_dead_units"] = dead_units
     return metrics
+
+
+def _predicted_and_probed(model: keras.Model, split: Split, train: TrainConfig,
+                          sample: np.ndarray) -> tuple[np.ndarray, dict[str, float] | None]:
+    """One pass over `split`: the model's outputs and, for the sampled rows, its ReLU activity
+    (a second pass would cost as much as the evaluation itself on a 224x224 base)."""
+    try:
+        probe = DeadUnitProbe(model)
+    except ModelError:  # an architecture that cannot be probed: the rule is skipped
+        return np.asarray(model.predict(make_batches(split, train), verbose=0)), None
+    if not probe.outputs or not len(split):
+        return np.asarray(model.predict(make_batches(split, train), verbose=0)), {}
+    combined = keras.Model(model.inputs, [*model.outputs, *probe.outputs])
+    sampled = np.zeros(len(split), dtype=bool)
+    sampled[np.asarray(sample, dtype=np.int64)] = True
+    parts, start = [], 0
+    for batch in padded_batches(split.images, train.batch_size):
+        count = min(train.batch_size, len(split) - start)
+        outputs = [keras.ops.convert_to_numpy(output)
+                   for output in combined.predict_on_batch(batch)]
+        parts.append(outputs[0][:count])
+        rows = np.flatnonzero(sampled[start:start + count])
+        if rows.size:
+            probe.record([output[rows] for output in outputs[1:]])
+        start += count
+    return np.concatenate(parts), probe.shares()
 
 
 def cross_entropy(labels: np.ndarray, probabilities: np.ndarray, spec: OutputSpec,

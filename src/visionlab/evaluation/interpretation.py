@@ -21,6 +21,8 @@ from visionlab.models.backbones import BACKBONE_LAYER
 # Probabilities are clipped before the log so a confident mistake has a large, finite loss.
 PROBABILITY_FLOOR = 1e-7
 DEAD_UNITS_BATCH_SIZE = 64
+DEAD_UNITS_SAMPLE = 512  # test images a run's dead-unit measurement looks at
+DEAD_UNITS_SEED = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,11 @@ def random_sample_indices(n: int, k: int, seed: int = 0) -> np.ndarray:
     return np.sort(generator.choice(n, size=min(k, n), replace=False)).astype(np.int64)
 
 
+def dead_units_sample(count: int) -> np.ndarray:
+    """The indices, among `count` test images, that a run's dead-unit measurement looks at."""
+    return random_sample_indices(count, DEAD_UNITS_SAMPLE, DEAD_UNITS_SEED)
+
+
 def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
     """Return, per ReLU layer, the share of units that never activate on `sample_images`.
 
@@ -152,19 +159,86 @@ def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
     images = np.asarray(sample_images)
     if len(images) == 0:
         raise DataError("dead_unit_shares needs at least one sample image.")
-    plan = _probe_plan(model, keras, prefix="")
-    ever_active: dict[str, np.ndarray] = {}
-    if plan is None:
+    probe = DeadUnitProbe(model)
+    if not probe.outputs:
         return {}
-    for start in range(0, len(images), DEAD_UNITS_BATCH_SIZE):
-        batch = images[start:start + DEAD_UNITS_BATCH_SIZE].astype("float32")
-        if len(batch) < DEAD_UNITS_BATCH_SIZE and start > 0:
-            # One shape for every call (a new one retraces the graph); the repeated images of
-            # the earlier batch change no unit's "ever active".
-            batch = np.concatenate([batch, images[:DEAD_UNITS_BATCH_SIZE - len(batch)]
-                                    .astype("float32")])
-        _record_activity(plan, batch, keras, ever_active)
-    return {name: float(1.0 - active.mean()) for name, active in ever_active.items()}
+    for batch in padded_batches(images, DEAD_UNITS_BATCH_SIZE):
+        probe.record(probe.predict_on_batch(batch.astype("float32")))
+    return probe.shares()
+
+
+def padded_batches(array: np.ndarray, batch_size: int):
+    """`array` in batches of `batch_size` rows, the last filled up with the first rows.
+
+    One shape for every call (a new one retraces a compiled graph); the repeated rows change no
+    unit's "ever active". An array shorter than one batch is one (shorter) batch.
+    """
+    for start in range(0, len(array), batch_size):
+        batch = np.asarray(array[start:start + batch_size])
+        if len(batch) < batch_size and start > 0:
+            batch = np.concatenate([batch, np.asarray(array[:batch_size - len(batch)])])
+        yield batch
+
+
+class DeadUnitProbe:
+    """Which ReLU units ever fire, recorded batch by batch.
+
+    `outputs` are the tensors (of `model`'s own graph) to record: a caller that runs the model
+    anyway adds them to its outputs and passes what they give to `record`, so the measurement
+    costs no second pass over the images (`evaluate_split(..., dead_units_sample=...)`).
+
+    Args:
+        model: a built Keras functional or Sequential model.
+
+    Raises:
+        ModelError: the model's intermediate outputs cannot be read.
+
+    Example:
+        probe = DeadUnitProbe(model)
+        probe.record(probe.predict_on_batch(images[:64]))
+        probe.shares()  # {"mlp/dense": 0.37}
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._plan = _probe_plan(model, keras, prefix="")
+        self._ever_active: dict[str, np.ndarray] = {}
+        self._nested_inputs: dict[int, list[np.ndarray]] = {}
+
+    @property
+    def outputs(self) -> list[Any]:
+        """The graph tensors `record` takes, in order; empty when there is nothing to probe."""
+        return list(self._plan[0].outputs) if self._plan is not None else []
+
+    def predict_on_batch(self, batch: np.ndarray) -> list[np.ndarray]:
+        """`outputs` computed on `batch` alone (when no other pass runs the model)."""
+        if self._plan is None:
+            return []
+        return _as_list(self._plan[0].predict_on_batch(batch))
+
+    def record(self, outputs: Sequence[Any]) -> None:
+        """Record one batch's values of `outputs` (the rows of the images sampled).
+
+        Nested models' inputs are kept and run through their own probes by `shares`, in
+        batches of one shape.
+        """
+        if self._plan is None:
+            return
+        _, names, children = self._plan
+        _record_layers(names, list(outputs), keras, self._ever_active)
+        for index, (child, child_input) in enumerate(zip(children, outputs[len(names):])):
+            if child is not None:
+                self._nested_inputs.setdefault(index, []).append(
+                    keras.ops.convert_to_numpy(child_input))
+
+    def shares(self) -> dict[str, float]:
+        """Layer name -> share of its units that never fired on the recorded images."""
+        if self._plan is not None:
+            children = self._plan[2]
+            for index, parts in self._nested_inputs.items():
+                for batch in padded_batches(np.concatenate(parts), DEAD_UNITS_BATCH_SIZE):
+                    _record_activity(children[index], batch, keras, self._ever_active)
+            self._nested_inputs.clear()
+        return {name: float(1.0 - active.mean()) for name, active in self._ever_active.items()}
 
 
 def _probe_plan(model: Any, keras: Any, prefix: str) -> tuple | None:
@@ -206,19 +280,31 @@ def _called_on(nested_model: Any) -> Any:
 
 def _record_activity(plan: tuple, batch: Any, keras: Any,
                      ever_active: dict[str, np.ndarray]) -> None:
-    probe, names, children = plan
     # predict_on_batch runs a compiled graph: an eager call of a 224x224 base keeps every
     # intermediate activation alive (gigabytes, and 5x slower).
-    outputs = probe.predict_on_batch(batch)
-    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    _record_outputs(plan, _as_list(plan[0].predict_on_batch(batch)), keras, ever_active)
+
+
+def _record_outputs(plan: tuple, outputs: list[Any], keras: Any,
+                    ever_active: dict[str, np.ndarray]) -> None:
+    _, names, children = plan
+    _record_layers(names, outputs, keras, ever_active)
+    for child, child_input in zip(children, outputs[len(names):]):
+        if child is not None:
+            _record_activity(child, child_input, keras, ever_active)
+
+
+def _record_layers(names: list[str], outputs: list[Any], keras: Any,
+                   ever_active: dict[str, np.ndarray]) -> None:
     for name, output in zip(names, outputs):
         output = keras.ops.convert_to_numpy(output)
         # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
         active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
         ever_active[name] = ever_active[name] | active if name in ever_active else active
-    for child, child_input in zip(children, outputs[len(names):]):
-        if child is not None:
-            _record_activity(child, child_input, keras, ever_active)
+
+
+def _as_list(outputs: Any) -> list[Any]:
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
 def _is_relu_layer(layer: Any, keras: Any) -> bool:

@@ -26,12 +26,12 @@ from visionlab.errors import DataError, ModelError
 from visionlab.evaluation.diagnosis import diagnose
 from visionlab.evaluation.interpretation import (
     dead_unit_shares,
+    dead_units_sample,
     most_confused_pairs,
-    random_sample_indices,
     top_losses,
 )
 from visionlab.reports import figures, grids
-from visionlab.reports.grids import SAMPLE_SEED, TOP_LOSSES_SIZE
+from visionlab.reports.grids import TOP_LOSSES_SIZE
 from visionlab.runs.folder import CONFIG_FILE, FIGURES_DIR, REPORT_FILE, SUMMARY_FILE
 from visionlab.runs.run import Run
 
@@ -45,7 +45,6 @@ SECTIONS = {
 SECTION_IDS = tuple(SECTIONS)
 LOW_RECALL = 0.7  # per-class recall shown in red below this
 CONFUSED_PAIRS = 5
-DEAD_UNITS_SAMPLE = 512
 
 
 def build_report(
@@ -87,7 +86,7 @@ def build_report(
 def _measure_dead_units(run: Run, test_images: np.ndarray) -> dict[str, float] | None:
     if not run.model_path.is_file():
         return None
-    sample = random_sample_indices(len(test_images), DEAD_UNITS_SAMPLE, SAMPLE_SEED)
+    sample = dead_units_sample(len(test_images))
     try:
         return dead_unit_shares(run.load_model(), np.asarray(test_images)[sample])
     except ModelError:
