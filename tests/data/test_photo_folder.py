@@ -129,10 +129,11 @@ def test_fetch_downloads_the_archive_and_installs_only_the_listed_photos(photos,
     archive = served()
     location = fetch("dogs_vs_cats", quiet=True)
     target = tmp_path / "data" / "dogs_vs_cats"
-    assert location.path == target and location.note == f"downloaded from {archive.as_uri()}"
+    assert location.path == target
+    assert location.note.render("en") == f"downloaded from {archive.as_uri()}"
     assert tree(target) == photos  # no README, no unlisted or test photo
     assert [path.name for path in (tmp_path / "data").iterdir()] == ["dogs_vs_cats"]
-    assert fetch("dogs_vs_cats", quiet=True).note == "already present"
+    assert fetch("dogs_vs_cats", quiet=True).note.render("en") == "already present"
 
 
 def test_tampered_photo_is_named_and_nothing_is_installed(photos, served, tmp_path):
@@ -176,14 +177,15 @@ def test_fetch_from_a_folder_laid_out_like_the_shared_copy(photos, tmp_path):
     source = write_files(tmp_path / "copy", {**photos, "cat/cat.999.jpg": jpeg(999),
                                              "README.md": b"photos\n", "SHA256SUMS": b""})
     location = fetch("dogs_vs_cats", quiet=True, source=source)
-    assert location.note == f"copied from {source} (--from)"
+    assert location.note.render("en") == f"copied from {source} (--from)"
     assert tree(location.path) == photos
 
 
 def test_fetch_from_the_downloaded_archive_file(photos, tmp_path):
     archive = write_archive(tmp_path / "Dog-Cat-Classifier-9e4f1e1.zip", photos)
     location = fetch("dogs_vs_cats", quiet=True, source=archive, data_path=tmp_path / "mine")
-    assert location.path == tmp_path / "mine" and location.note.startswith("extracted from")
+    assert location.path == tmp_path / "mine"
+    assert location.note.render("en").startswith("extracted from")
     assert tree(tmp_path / "mine") == photos
 
 

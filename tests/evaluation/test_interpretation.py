@@ -133,7 +133,8 @@ def test_evaluation_measures_dead_units_in_its_own_pass():
     train = TrainConfig(batch_size=8)
     sample = np.array([0, 3, 9, 10, 11, 40, 44])  # rows of the padded last batch included
 
-    measured = evaluate_split(model, split, ["a", "b", "c"], output_spec("sparse_categorical_crossentropy", "auto", 3), train,
+    spec = output_spec("sparse_categorical_crossentropy", "auto", 3)
+    measured = evaluate_split(model, split, ["a", "b", "c"], spec, train,
                               dead_units_sample=sample)
     expected = dead_unit_shares(model, images[sample])
     assert set(measured["_dead_units"]) == {"conv", "mlp/hidden"} == set(expected)
@@ -141,6 +142,50 @@ def test_evaluation_measures_dead_units_in_its_own_pass():
     assert measured["_dead_units"]["conv"] == pytest.approx(0.25)
     np.testing.assert_allclose(measured["_y_prob"], model.predict(images, verbose=0), atol=1e-6)
     assert measured["_y_prob"].shape == (45, 3)
-    plain = evaluate_split(model, split, ["a", "b", "c"], output_spec("sparse_categorical_crossentropy", "auto", 3), train)
+    plain = evaluate_split(model, split, ["a", "b", "c"], spec, train)
     assert "_dead_units" not in plain and plain["test_accuracy"] == measured["test_accuracy"]
     assert len(dead_units_sample(45)) == 45 and len(dead_units_sample(5000)) == 512
+
+
+def test_interpretation_errors_read_in_vietnamese_and_name_the_values_in_english():
+    with pytest.raises(DataError) as raised:
+        top_losses(np.array([0, 1, 1]), np.array([[0.5, 0.5], [0.1, 0.9]]), k=1)
+    assert raised.value.text("vi").startswith("top_losses nhận 3 nhãn nhưng 2 hàng xác suất")
+    assert "labels but" not in raised.value.text("vi")
+    with pytest.raises(DataError) as raised:
+        top_losses(np.array([0, 5]), np.array([[0.5, 0.5], [0.1, 0.9]]), k=1)
+    assert "labels from 0 to 5" in raised.value.text("en")
+    assert "nhãn phải là chỉ số lớp 0..1" in raised.value.text("vi")
+    with pytest.raises(DataError) as raised:
+        most_confused_pairs(np.eye(3, dtype=int), ["a", "b"])
+    assert "shape (3, 3) but there are 2 class names" in raised.value.text("en")
+    vietnamese = raised.value.text("vi")
+    assert vietnamese.startswith("Ma trận nhầm lẫn có shape (3, 3) nhưng có 2 tên lớp")
+    assert "must be square" not in vietnamese
+    with pytest.raises(ValueError) as raised:  # still a ValueError for callers that catch one
+        random_sample_indices(-1, 2)
+    assert isinstance(raised.value, DataError)
+    assert "got n=-1, k=2" in raised.value.text("en")
+    assert "nhận được n=-1, k=2" in raised.value.text("vi")
+    with pytest.raises(DataError) as raised:
+        dead_unit_shares(None, np.zeros((0, 2, 2, 1)))
+    assert "at least one sample image" in raised.value.text("en")
+    assert raised.value.text("vi").startswith("dead_unit_shares cần ít nhất một ảnh mẫu")
+
+
+def test_a_nested_model_called_on_two_inputs_is_named_in_both_languages():
+    import keras
+
+    from visionlab.errors import ModelError
+
+    first, second = keras.Input((2,)), keras.Input((2,))
+    pair = keras.Model([first, second], keras.layers.Dense(2, activation="relu")(
+        keras.layers.Concatenate()([first, second])), name="pair")
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(pair([inputs, inputs])), name="outer")
+    with pytest.raises(ModelError) as raised:
+        dead_unit_shares(model, np.ones((3, 2), dtype="float32"))
+    english, vietnamese = raised.value.text("en"), raised.value.text("vi")
+    assert "model 'outer': its nested model 'pair' is not called exactly once" in english
+    assert "mô hình lồng nhau 'pair'" in vietnamese and "mô hình 'outer'" in vietnamese
+    assert "nested model" not in vietnamese

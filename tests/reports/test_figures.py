@@ -226,6 +226,32 @@ def test_histogram_one_subplot_per_entry(tmp_path):
     _saved_png(figure, tmp_path / "histograms.png")
 
 
+def test_lr_finder_english_default_and_vietnamese(tmp_path):
+    learning_rates = np.logspace(-6, 0, 60)
+    losses = 2.3 - np.tanh(np.log10(learning_rates) + 4)
+    english = figures.lr_finder_figure(learning_rates, losses, suggested_lr=1e-3).axes[0]
+    assert english.get_title() == "Learning rate finder"
+    assert (english.get_xlabel(), english.get_ylabel()) == ("learning rate (log scale)", "loss")
+    figure = figures.lr_finder_figure(learning_rates, losses, suggested_lr=1e-3, lang="vi")
+    axes = figure.axes[0]
+    assert axes.get_title() == "Công cụ tìm tốc độ học"
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("tốc độ học (thang logarit)", "loss")
+    assert _legend_texts(axes) == ["loss", "tốc độ học đề xuất 1,00e-03"]  # decimal comma
+    assert axes.yaxis.get_major_formatter().format_ticks([0.5, 0.75]) == ["0,50", "0,75"]
+    _saved_png(figure, tmp_path / "lr_finder_vi.png")
+
+
+def test_histogram_statistics_in_vietnamese(tmp_path):
+    values = {"dense/kernel": np.full(1200, 0.25), "empty": np.array([np.inf])}
+    english = figures.histogram_figure(values)
+    assert english.axes[0].get_xlabel() == "mean 0.25   std 0   n 1,200"
+    assert [text.get_text() for text in english.axes[1].texts] == ["no finite values"]
+    figure = figures.histogram_figure(values, title="Biểu đồ", lang="vi")
+    assert figure.axes[0].get_xlabel() == "trung bình 0,25   độ lệch chuẩn 0   n 1.200"
+    assert [text.get_text() for text in figure.axes[1].texts] == ["không có giá trị hữu hạn"]
+    _saved_png(figure, tmp_path / "histograms_vi.png")
+
+
 def _legend_texts(axes) -> list[str]:
     return [text.get_text() for text in axes.get_legend().get_texts()]
 

@@ -294,22 +294,27 @@ def report(run: run_reader.Run | str | os.PathLike[str], *, lang: str | None = N
 
 
 def weights(run: run_reader.Run | str | os.PathLike[str], layer: str | None = None, *,
-            output: str | os.PathLike[str] | None = None) -> tuple[list[dict[str, Any]], Path]:
+            output: str | os.PathLike[str] | None = None,
+            lang: str | None = None) -> tuple[list[dict[str, Any]], Path]:
     """Per-layer weight statistics of a run's model, and a histogram figure of its kernels.
 
     Args:
         run: a run or its folder.
         layer: only this layer. Defaults to None (every layer).
         output: the histogram PNG. Defaults to `figures/weights[-LAYER].png` in the run folder.
+        lang: language of the figure, `"en"` or `"vi"`. Defaults to None
+            (`i18n.resolve_language`).
 
     Returns:
         `(rows, figure path)`: one row per weight (`visionlab.evaluation.weights`).
     """
+    lang = resolve_language(lang)
     run = open_run(run)
     rows = weight_statistics(run.load_model(), layer)
     trainable = [row for row in rows if "kernel" in row["weight"] or "bias" in row["weight"]]
     path = Path(output) if output is not None else (
         run.path / FIGURES_DIR / (f"weights-{layer}.png" if layer else "weights.png"))
     save_figure(histogram_figure({row["weight"]: row["_values"].ravel() for row in trainable[:12]},
-                                 title=i18n.t("weights.histograms_title", run=run.name)), path)
+                                 title=i18n.t("weights.histograms_title", lang, run=run.name),
+                                 lang=lang), path)
     return rows, path

@@ -153,6 +153,7 @@ def lr_find(
     per_epoch: bool = False,
     epochs: int | None = None,
     verbose: int = 1,
+    lang: str | None = None,
 ) -> tuple[LRFinderResult, Path]:
     """Run the LR range test for `config`; write `lr_finder.png` and `lr_finder.json`.
 
@@ -172,10 +173,13 @@ def lr_find(
             "lr_range" schedule starting at `train.learning_rate`). Defaults to False.
         epochs: epochs of the per-epoch variant. Defaults to the config's `train.epochs`.
         verbose: progress output. Defaults to 1.
+        lang: language of the figure, `"en"` or `"vi"`. Defaults to None
+            (`i18n.resolve_language`).
 
     Returns:
         `(LRFinderResult, output folder)`.
     """
+    lang = resolve_language(lang)
     config, dataset, spec, model, _ = prepare_experiment(config, overrides, verbose)
     folder = Path(output_dir) if output_dir is not None else Path("lr-find") / config.name
     train_batches = make_batches(dataset.split("train"), config.train, spec,
@@ -205,9 +209,10 @@ def lr_find(
         result = find_learning_rate(model, train_batches, start_lr=start_lr, end_lr=end_lr,
                                     num_steps=num_steps, rule=rule, seed=config.train.seed)
     title = i18n.t("lr_find.title.per_epoch" if per_epoch else "lr_find.title.mini_batch",
-                   name=config.name)
+                   lang, name=config.name)
     save_figure(lr_finder_figure(result.learning_rates, result.smoothed_losses,
-                                 result.suggested_lr, title=title), folder / "lr_finder.png")
+                                 result.suggested_lr, title=title, lang=lang),
+                folder / "lr_finder.png")
     _io.write_json(folder / "lr_finder.json", {
         "config": config.name, "variant": "per_epoch" if per_epoch else "mini_batch",
         "suggested_lr": result.suggested_lr, "rule": result.rule, "reason": result.reason,

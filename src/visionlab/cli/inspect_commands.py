@@ -32,11 +32,11 @@ def lr_find(
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
 ) -> None:
     """Find a good learning rate with an LR range test and plot it."""
+    lang = language()
     with user_errors():
         result, folder = api.lr_find(config, overrides=list(set_), output_dir=output,
                                      start_lr=start_lr, end_lr=end_lr, num_steps=steps, rule=rule,
-                                     per_epoch=per_epoch, epochs=epochs)
-    lang = language()
+                                     per_epoch=per_epoch, epochs=epochs, lang=lang)
     if result.suggested_lr is not None:
         console.print(say("cli.lr_find.suggested",
                           lr=f"[bold]{i18n.format_number(result.suggested_lr, lang, 3)}[/]",
@@ -68,7 +68,7 @@ def weights(
     """Per-layer weight/bias shapes and statistics, with a histogram image."""
     lang = language()
     with user_errors():
-        rows, path = api.weights(run, layer, output=output)
+        rows, path = api.weights(run, layer, output=output, lang=lang)
     table = Table(title=say("cli.weights.title", run=run))
     for column in ("layer", "weight", "shape", "mean", "std", "min", "max", "zeros",
                    "identical_units"):

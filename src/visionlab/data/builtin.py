@@ -320,7 +320,7 @@ class Digits(BuiltinDataset):
             return None
         csv_path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
         return Location(csv_path, "scikit-learn", "bundled", {"digits.csv.gz": csv_path},
-                        "bundled with scikit-learn; nothing to fetch")
+                        Message("data.location.bundled"))
 
     def load(self, data_path: str | Path | None = None, *, download: bool = True,
              progress: bool = True) -> ImageDataset:

@@ -11,7 +11,18 @@ from typing import Any
 
 import numpy as np
 
+from visionlab.errors import DataError
+from visionlab.i18n import Message
+
 SPLIT_NAMES = ("train", "validation", "test")
+
+
+class SplitShapeError(DataError, ValueError):
+    """Images and labels that cannot form a `Split` (a ValueError too, as it always was)."""
+
+
+class MissingSplitError(DataError, KeyError):
+    """A split the dataset does not have (a KeyError too, as it always was)."""
 
 
 @dataclass(frozen=True)
@@ -39,15 +50,11 @@ class Split:
 
     def __post_init__(self) -> None:
         if self.images.ndim != 4:
-            raise ValueError(
-                f"Split images must have shape (num_images, height, width, channels); "
-                f"got shape {self.images.shape}."
-            )
+            raise SplitShapeError(Message("error.data.split.image_shape",
+                                          {"shape": self.images.shape}))
         if len(self.images) != len(self.labels):
-            raise ValueError(
-                f"Split has {len(self.images)} images but {len(self.labels)} labels; "
-                "they must match one to one."
-            )
+            raise SplitShapeError(Message("error.data.split.label_count", {
+                "images": len(self.images), "labels": len(self.labels)}))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -90,11 +97,11 @@ class ImageDataset:
         return tuple(int(dim) for dim in first.images.shape[1:])  # type: ignore[return-value]
 
     def split(self, name: str) -> Split:
-        """Return split `name`, or raise a KeyError that lists the splits present."""
+        """Return split `name`, or raise a `MissingSplitError` (a KeyError) that lists the
+        splits present."""
         if name not in self.splits:
-            raise KeyError(
-                f"Dataset '{self.name}' has no '{name}' split; it has: {', '.join(self.splits)}."
-            )
+            raise MissingSplitError(Message("error.data.split.missing", {
+                "name": self.name, "split": name, "splits": ", ".join(self.splits)}))
         return self.splits[name]
 
     def summary(self) -> dict[str, Any]:

@@ -83,14 +83,16 @@ class Location:
         place: the lookup step that found it (`"visionlab cache"`, `"Keras cache"` …).
         layout: the file layout: `"idx"`, `"npz"`, `"cifar-folder"`, `"cifar-archive"`, `"bundled"`.
         files: official file name -> the file found for it.
-        note: how `fetch` obtained the files (`"already present"`, `"copied from …"` …).
+        note: how `fetch` obtained the files ("already present", "copied from …" …), a catalog
+            message rendered in the reader's language (`note.render(lang)`); None for a
+            location that was only looked up.
     """
 
     path: Path
     place: str
     layout: str
     files: dict[str, Path] = field(default_factory=dict)
-    note: str = ""
+    note: Message | None = None
 
     def describe(self) -> str:
         """Return `"<path> (<place>)"` for tables and messages."""
@@ -307,7 +309,8 @@ class FileDataset(BuiltinDataset):
         present = self.find(target, place)
         if present is not None:
             self._verify_all(present)
-            return Location(present.path, place, present.layout, present.files, "already present")
+            return Location(present.path, place, present.layout, present.files,
+                            Message("data.location.already_present"))
         if source is not None:
             sources = [Place("--from", Path(source).expanduser())]
         else:
@@ -323,7 +326,8 @@ class FileDataset(BuiltinDataset):
             copied = self.find(target, place)
             assert copied is not None, "copied files must be found again"
             return Location(copied.path, place, copied.layout, copied.files,
-                            f"copied from {found.path} ({candidate.label})")
+                            Message("data.location.copied",
+                                    {"source": found.path, "place": candidate.label}))
         if source is not None:
             raise DataError(Message("error.data.from_lacks_files", {
                 "path": sources[0].path, "name": self.name, "files": self.expected_files}))
@@ -340,7 +344,7 @@ class FileDataset(BuiltinDataset):
         assert downloaded is not None, "downloaded files must be found again"
         urls = ", ".join(source_file.url for source_file in self.download_files())
         return Location(downloaded.path, place, downloaded.layout, downloaded.files,
-                        f"downloaded from {urls}")
+                        Message("data.location.downloaded", {"urls": urls}))
 
     def _verify_all(self, location: Location) -> None:
         for official_name in location.files:
@@ -375,7 +379,7 @@ def fetch(name: str, quiet: bool = False, data_path: str | Path | None = None,
 
     Example:
         location = fetch("mnist")
-        print(location.path, location.note)
+        print(location.path, location.note.render("vi"))  # "... đã có sẵn" (already present)
         fetch("dogs_vs_cats", source="../shared/datasets/dogs-vs-cats")
     """
     return get_dataset_entry(name).fetch(data_path, progress=not quiet, source=source)

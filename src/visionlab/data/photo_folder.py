@@ -235,7 +235,7 @@ class PhotoFolderDataset(BuiltinDataset):
         present = self.find(target, place)
         if present is not None:
             self.verify(present)
-            return dataclasses.replace(present, note="already present")
+            return dataclasses.replace(present, note=Message("data.location.already_present"))
         if source is not None:
             return self._install_local(Place("--from", Path(source).expanduser()), target, place)
         for candidate in self.search_places():
@@ -256,7 +256,8 @@ class PhotoFolderDataset(BuiltinDataset):
             location = self._install(target, place,
                                      lambda staging: self._extract(archive, self.archive_url,
                                                                    staging))
-        return dataclasses.replace(location, note=f"downloaded from {self.archive_url}")
+        return dataclasses.replace(location, note=Message("data.location.downloaded",
+                                                          {"urls": self.archive_url}))
 
     def not_found_error(self, target: Path, place: str, failure: str | None = None) -> DataError:
         """Build the error for photos that are neither installed nor obtainable."""
@@ -272,7 +273,8 @@ class PhotoFolderDataset(BuiltinDataset):
         if path.is_file() and zipfile.is_zipfile(path):
             location = self._install(target, place,
                                      lambda staging: self._extract(path, str(path), staging))
-            return dataclasses.replace(location, note=f"extracted from {path} ({source.label})")
+            return dataclasses.replace(location, note=Message(
+                "data.location.extracted", {"source": path, "place": source.label}))
         # A folder laid out like the dataset, or a checkout of the source repository.
         folder = next((candidate for candidate in (path, path / self.archive_folder)
                        if all((candidate / name).is_dir() for name in self.class_names)), None)
@@ -282,7 +284,8 @@ class PhotoFolderDataset(BuiltinDataset):
                 "files": self.expected_files,
                 "folders": " and ".join(f"{name}/" for name in self.class_names)}))
         location = self._install(target, place, lambda staging: self._copy(folder, staging))
-        return dataclasses.replace(location, note=f"copied from {folder} ({source.label})")
+        return dataclasses.replace(location, note=Message(
+            "data.location.copied", {"source": folder, "place": source.label}))
 
     def _copy(self, folder: Path, staging: Path) -> None:
         """Copy the listed photos of `folder` into `staging`, each verified."""

@@ -16,6 +16,7 @@ import numpy as np
 
 from visionlab.errors import DataError, ModelError
 from visionlab.evaluation.metrics import class_probabilities
+from visionlab.i18n import Message
 from visionlab.models.backbones import BACKBONE_LAYER
 
 # Probabilities are clipped before the log so a confident mistake has a large, finite loss.
@@ -23,6 +24,10 @@ PROBABILITY_FLOOR = 1e-7
 DEAD_UNITS_BATCH_SIZE = 64
 DEAD_UNITS_SAMPLE = 512  # test images a run's dead-unit measurement looks at
 DEAD_UNITS_SEED = 0
+
+
+class SampleSizeError(DataError, ValueError):
+    """A negative population or sample size (a ValueError too, as it always was)."""
 
 
 @dataclass(frozen=True)
@@ -69,16 +74,13 @@ def top_losses(y_true: np.ndarray, y_prob: np.ndarray, k: int) -> list[Mistake]:
     y_true = np.asarray(y_true).reshape(-1).astype(np.int64)
     probabilities = class_probabilities(y_prob)
     if len(probabilities) != len(y_true):
-        raise DataError(
-            f"top_losses got {len(y_true)} labels but {len(probabilities)} probability rows; "
-            "pass the y_true and y_prob of the same predictions.npz."
-        )
+        raise DataError(Message("error.evaluation.top_losses.lengths", {
+            "labels": len(y_true), "rows": len(probabilities)}))
     num_classes = probabilities.shape[1]
     if len(y_true) and (y_true.min() < 0 or y_true.max() >= num_classes):
-        raise DataError(
-            f"top_losses got labels from {y_true.min()} to {y_true.max()} but probabilities for "
-            f"{num_classes} classes; labels must be class indices 0..{num_classes - 1}."
-        )
+        raise DataError(Message("error.evaluation.top_losses.label_range", {
+            "low": int(y_true.min()), "high": int(y_true.max()), "num_classes": num_classes,
+            "last": num_classes - 1}))
     predicted = np.argmax(probabilities, axis=1)
     rows = np.arange(len(y_true))
     losses = -np.log(np.clip(probabilities[rows, y_true], PROBABILITY_FLOOR, 1.0))
@@ -102,10 +104,8 @@ def most_confused_pairs(confusion_matrix: Any, class_names: Sequence[str],
     matrix = np.asarray(confusion_matrix, dtype=np.int64)
     num_classes = len(class_names)
     if matrix.shape != (num_classes, num_classes):
-        raise DataError(
-            f"The confusion matrix has shape {matrix.shape} but there are {num_classes} class "
-            "names; it must be square with one row and column per class."
-        )
+        raise DataError(Message("error.evaluation.confusion_shape", {
+            "shape": matrix.shape, "num_classes": num_classes}))
     row_totals = matrix.sum(axis=1)
     off_diagonal = matrix.copy()
     np.fill_diagonal(off_diagonal, 0)
@@ -130,7 +130,7 @@ def random_sample_indices(n: int, k: int, seed: int = 0) -> np.ndarray:
         seed: random seed. Defaults to 0.
     """
     if n < 0 or k < 0:
-        raise ValueError(f"random_sample_indices needs n >= 0 and k >= 0; got n={n}, k={k}.")
+        raise SampleSizeError(Message("error.evaluation.sample_size", {"n": n, "k": k}))
     generator = np.random.default_rng(seed)
     return np.sort(generator.choice(n, size=min(k, n), replace=False)).astype(np.int64)
 
@@ -158,7 +158,7 @@ def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
     """
     images = np.asarray(sample_images)
     if len(images) == 0:
-        raise DataError("dead_unit_shares needs at least one sample image.")
+        raise DataError(Message("error.evaluation.dead_units.no_images"))
     probe = DeadUnitProbe(model)
     if not probe.outputs:
         return {}
@@ -253,28 +253,31 @@ def _probe_plan(model: Any, keras: Any, prefix: str) -> tuple | None:
               and layer.name != BACKBONE_LAYER]
     if not relu_layers and not nested:
         return None
+    nested_inputs = [_called_on(layer) for layer in nested]
+    for layer, nested_input in zip(nested, nested_inputs):
+        if nested_input is None:
+            raise ModelError(Message("error.evaluation.dead_units.nested_input", {
+                "model": model.name, "nested": layer.name}))
     try:
         probe = keras.Model(inputs=model.inputs,
-                            outputs=[layer.output for layer in relu_layers]
-                            + [_called_on(layer) for layer in nested])
+                            outputs=[layer.output for layer in relu_layers] + nested_inputs)
     except (AttributeError, ValueError) as error:
-        raise ModelError(
-            f"Cannot read the intermediate outputs of model '{model.name}' ({error}); "
-            "dead units can only be measured on a built functional or Sequential model."
-        ) from error
+        raise ModelError(Message("error.evaluation.dead_units.unreadable", {
+            "model": model.name, "error": error})) from error
     children = [_probe_plan(layer, keras, prefix=f"{prefix}{layer.name}/") for layer in nested]
     return probe, [f"{prefix}{layer.name}" for layer in relu_layers], children
 
 
 def _called_on(nested_model: Any) -> Any:
-    """The outer-graph tensor a nested model was called on.
+    """The outer-graph tensor a nested model was called on, or None when it was not called
+    once on one input.
 
     `nested_model.input` is the nested model's own input, not connected to the outer graph, and
     Keras has no public accessor for the call's input, so read the first inbound node.
     """
     nodes = getattr(nested_model, "_inbound_nodes", None)
     if not nodes or len(nodes[0].input_tensors) != 1:
-        raise ValueError(f"nested model '{nested_model.name}' is not called once on one input")
+        return None
     return nodes[0].input_tensors[0]
 
 

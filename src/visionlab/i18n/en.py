@@ -249,6 +249,11 @@ MESSAGES: dict[str, str] = {
     "figure.actual_class": "Actual class",
     "figure.share_of_actual": "share of the actual class",
     "figure.prediction_title": "{actual} / {predicted} ({probability})",
+    "figure.lr_finder.title": "Learning rate finder",
+    "figure.lr_finder.x_label": "learning rate (log scale)",
+    "figure.lr_finder.suggested": "suggested lr {lr}",
+    "figure.histogram.stats": "mean {mean}   std {std}   n {count}",
+    "figure.histogram.no_finite": "no finite values",
     # visionlab serve: the page at / and the reasons of refused requests.
     "serve.page.title": "Try the model {run}",
     "serve.page.model": "model",
@@ -1165,6 +1170,47 @@ MESSAGES: dict[str, str] = {
     "error.data.batches.label_range": (
         "Labels range over {low}..{high} but num_classes is {classes}; labels must be in "
         "0..{last}."),
+    # -- the dataset contract (data/dataset.py) -------------------------------------------------
+    "error.data.split.image_shape": (
+        "Split images must have shape (num_images, height, width, channels); got shape "
+        "{shape}. Give grayscale images a channel axis, e.g. images[..., np.newaxis]."),
+    "error.data.split.label_count": (
+        "Split has {images} images but {labels} labels; they must match one to one. Pass one "
+        "label per image."),
+    "error.data.split.missing": (
+        "Dataset '{name}' has no '{split}' split; it has: {splits}. Use one of those, or load "
+        "the data with a '{split}' split (an image folder's {split}/ folder, or "
+        "data.test_fraction / data.validation_fraction above 0)."),
+    # -- how `visionlab datasets fetch` obtained the files (Location.note, data/locate.py) ------
+    "data.location.already_present": "already present",
+    "data.location.copied": "copied from {source} ({place})",
+    "data.location.extracted": "extracted from {source} ({place})",
+    "data.location.downloaded": "downloaded from {urls}",
+    "data.location.bundled": "bundled with scikit-learn; nothing to fetch",
+    # -- top losses, confused pairs, dead units (evaluation/interpretation.py) -----------------
+    "error.evaluation.top_losses.lengths": (
+        "top_losses got {labels} labels but {rows} probability rows; pass the y_true and y_prob "
+        "of the same predictions.npz."),
+    "error.evaluation.top_losses.label_range": (
+        "top_losses got labels from {low} to {high} but probabilities for {num_classes} "
+        "classes; labels must be class indices 0..{last}."),
+    "error.evaluation.confusion_shape": (
+        "The confusion matrix has shape {shape} but there are {num_classes} class names; it "
+        "must be square with one row and column per class."),
+    "error.evaluation.sample_size": (
+        "random_sample_indices needs n >= 0 and k >= 0; got n={n}, k={k}. Pass a population "
+        "size and a sample size that are not negative."),
+    "error.evaluation.dead_units.no_images": (
+        "dead_unit_shares needs at least one sample image; got an empty array. Pass images of "
+        "shape (N, height, width, channels) with N >= 1."),
+    "error.evaluation.dead_units.unreadable": (
+        "Cannot read the intermediate outputs of model '{model}' ({error}); dead units can "
+        "only be measured on a built functional or Sequential model."),
+    "error.evaluation.dead_units.nested_input": (
+        "Cannot read the intermediate outputs of model '{model}': its nested model '{nested}' "
+        "is not called exactly once on one input. Dead units can only be measured when every "
+        "trainable nested model is called once; build the model so that '{nested}' is called "
+        "once."),
     # -- the model registry and its arguments (models/registry.py) -----------------------------
     "error.model.kind": "Model kind must be one of {choices}; got {value}.",
     "error.model.list_hint": " Run `visionlab models` to list them.",

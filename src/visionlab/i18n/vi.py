@@ -252,6 +252,11 @@ MESSAGES: dict[str, str] = {
     "figure.actual_class": "Lớp thực tế",
     "figure.share_of_actual": "tỉ lệ trong lớp thực tế",
     "figure.prediction_title": "{actual} / {predicted} ({probability})",
+    "figure.lr_finder.title": "Công cụ tìm tốc độ học",
+    "figure.lr_finder.x_label": "tốc độ học (thang logarit)",
+    "figure.lr_finder.suggested": "tốc độ học đề xuất {lr}",
+    "figure.histogram.stats": "trung bình {mean}   độ lệch chuẩn {std}   n {count}",
+    "figure.histogram.no_finite": "không có giá trị hữu hạn",
     # visionlab serve: trang / và lý do từ chối yêu cầu.
     "serve.page.title": "Thử mô hình {run}",
     "serve.page.model": "mô hình",
@@ -1206,6 +1211,47 @@ MESSAGES: dict[str, str] = {
     "error.data.batches.label_range": (
         "Nhãn nằm trong khoảng {low}..{high} nhưng num_classes là {classes}; nhãn phải thuộc "
         "0..{last}."),
+    # -- khuôn dạng chung của bộ dữ liệu (data/dataset.py) -------------------------------------
+    "error.data.split.image_shape": (
+        "Ảnh của một tập (Split) phải có shape (num_images, height, width, channels); nhận được "
+        "shape {shape}. Hãy thêm trục kênh cho ảnh xám, ví dụ images[..., np.newaxis]."),
+    "error.data.split.label_count": (
+        "Tập (Split) có {images} ảnh nhưng {labels} nhãn; ảnh và nhãn phải tương ứng một-một. "
+        "Hãy truyền đúng một nhãn cho mỗi ảnh."),
+    "error.data.split.missing": (
+        "Bộ dữ liệu '{name}' không có tập '{split}'; các tập hiện có: {splits}. Hãy dùng một "
+        "trong các tập đó, hoặc nạp dữ liệu sao cho có tập '{split}' (thư mục {split}/ trong "
+        "thư mục ảnh, hoặc data.test_fraction / data.validation_fraction lớn hơn 0)."),
+    # -- cách `visionlab datasets fetch` có được các tệp (Location.note, data/locate.py) -------
+    "data.location.already_present": "đã có sẵn",
+    "data.location.copied": "đã sao chép từ {source} ({place})",
+    "data.location.extracted": "đã giải nén từ {source} ({place})",
+    "data.location.downloaded": "đã tải xuống từ {urls}",
+    "data.location.bundled": "đi kèm scikit-learn; không cần tải gì",
+    # -- top loss, cặp lớp hay nhầm, nơ-ron chết (evaluation/interpretation.py) ----------------
+    "error.evaluation.top_losses.lengths": (
+        "top_losses nhận {labels} nhãn nhưng {rows} hàng xác suất; hãy truyền y_true và y_prob "
+        "của cùng một tệp predictions.npz."),
+    "error.evaluation.top_losses.label_range": (
+        "top_losses nhận nhãn từ {low} đến {high} nhưng xác suất chỉ cho {num_classes} lớp; "
+        "nhãn phải là chỉ số lớp 0..{last}."),
+    "error.evaluation.confusion_shape": (
+        "Ma trận nhầm lẫn có shape {shape} nhưng có {num_classes} tên lớp; ma trận phải vuông, "
+        "mỗi lớp ứng với đúng một hàng và một cột."),
+    "error.evaluation.sample_size": (
+        "random_sample_indices cần n >= 0 và k >= 0; nhận được n={n}, k={k}. Hãy truyền kích "
+        "thước tổng thể và kích thước mẫu không âm."),
+    "error.evaluation.dead_units.no_images": (
+        "dead_unit_shares cần ít nhất một ảnh mẫu; nhận được một mảng rỗng. Hãy truyền ảnh có "
+        "shape (N, height, width, channels) với N >= 1."),
+    "error.evaluation.dead_units.unreadable": (
+        "Không đọc được đầu ra trung gian của mô hình '{model}' ({error}); chỉ đo được nơ-ron "
+        "chết trên một mô hình functional hoặc Sequential đã được dựng."),
+    "error.evaluation.dead_units.nested_input": (
+        "Không đọc được đầu ra trung gian của mô hình '{model}': mô hình lồng nhau '{nested}' "
+        "của nó không được gọi đúng một lần trên một đầu vào. Chỉ đo được nơ-ron chết khi mọi mô "
+        "hình lồng nhau huấn luyện được đều được gọi một lần; hãy dựng mô hình sao cho "
+        "'{nested}' chỉ được gọi một lần."),
     # -- sổ đăng ký mô hình và tham số của nó (models/registry.py) -----------------------------
     "error.model.kind": "Loại mô hình phải là một trong {choices}; nhận được {value}.",
     "error.model.list_hint": " Chạy `visionlab models` để xem danh sách.",

@@ -181,15 +181,22 @@ def mean_std_curves_figure(groups: Mapping[str, Sequence[Sequence[Mapping[str, A
 
 
 def lr_finder_figure(learning_rates: Sequence[float], losses: Sequence[float],
-                     suggested_lr: float | None, title: str = "") -> Figure:
+                     suggested_lr: float | None, title: str = "", *,
+                     lang: str | None = None) -> Figure:
     """Draw loss against learning rate on a log axis, with the suggested learning rate marked.
 
     Args:
         learning_rates: learning rate of each step, increasing.
         losses: (smoothed) loss of each step.
         suggested_lr: learning rate to mark, or None when no suggestion could be made.
-        title: figure title. Defaults to "Learning rate finder".
+        title: figure title. Defaults to "Learning rate finder" in `lang`.
+        lang: language of the title, labels and legend, `"en"` or `"vi"`.
+            Defaults to None (`i18n.resolve_language`).
+
+    Example:
+        lr_finder_figure(result.learning_rates, result.smoothed_losses, 1e-3, lang="vi")
     """
+    lang = i18n.resolve_language(lang)
     learning_rates = np.asarray(learning_rates, dtype=float)
     losses = np.asarray(losses, dtype=float)
     if learning_rates.shape != losses.shape or learning_rates.ndim != 1:
@@ -199,7 +206,8 @@ def lr_finder_figure(learning_rates: Sequence[float], losses: Sequence[float],
     learning_rates, losses = learning_rates[keep], losses[keep]
     figure = Figure(figsize=(7.5, 4.5), layout="constrained")
     axes = figure.add_subplot()
-    axes.plot(learning_rates, losses, color=TRAIN_COLOR, linewidth=1.8, label="loss")
+    loss_label = i18n.t("figure.metric.loss", lang)
+    axes.plot(learning_rates, losses, color=TRAIN_COLOR, linewidth=1.8, label=loss_label)
     axes.set_xscale("log")
     if len(losses):
         # The loss explodes at the end of the sweep; cap the view so the useful dip stays visible.
@@ -211,11 +219,13 @@ def lr_finder_figure(learning_rates: Sequence[float], losses: Sequence[float],
         nearest = int(np.argmin(np.abs(np.log(learning_rates) - np.log(suggested_lr))))
         axes.axvline(suggested_lr, color=BEST_COLOR, linestyle="--", linewidth=1.2)
         axes.plot([suggested_lr], [losses[nearest]], marker="o", markersize=9, color=BEST_COLOR,
-                  linestyle="none", label=f"suggested lr {suggested_lr:.2e}")
-    axes.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE)
-    axes.set_ylabel("loss", fontsize=LABEL_SIZE)
-    axes.set_title(title or "Learning rate finder", fontsize=TITLE_SIZE)
-    style_axes(axes)
+                  linestyle="none", label=i18n.t("figure.lr_finder.suggested", lang,
+                                                 lr=i18n.decimal_mark(f"{suggested_lr:.2e}",
+                                                                      lang)))
+    axes.set_xlabel(i18n.t("figure.lr_finder.x_label", lang), fontsize=LABEL_SIZE)
+    axes.set_ylabel(loss_label, fontsize=LABEL_SIZE)
+    axes.set_title(title or i18n.t("figure.lr_finder.title", lang), fontsize=TITLE_SIZE)
+    style_axes(axes, lang=lang)
     axes.legend(fontsize=TICK_SIZE, frameon=False)
     return figure
 

@@ -256,13 +256,17 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: Sequence[str], *,
     return figure
 
 
-def histogram_figure(values: Mapping[str, np.ndarray], title: str = "") -> Figure:
+def histogram_figure(values: Mapping[str, np.ndarray], title: str = "", *,
+                     lang: str | None = None) -> Figure:
     """Draw a histogram per named array (for example the weights and biases of each layer).
 
     Args:
         values: name -> array of any shape; NaN and infinite entries are left out.
         title: figure title. Defaults to none.
+        lang: language of the statistics under each histogram and of its numbers, `"en"` or
+            `"vi"`. Defaults to None (`i18n.resolve_language`).
     """
+    lang = i18n.resolve_language(lang)
     if not values:
         raise ValueError("histogram_figure needs at least one named array to draw.")
     columns = min(3, len(values))
@@ -277,13 +281,17 @@ def histogram_figure(values: Mapping[str, np.ndarray], title: str = "") -> Figur
         flat = flat[np.isfinite(flat)]
         if len(flat):
             axes.hist(flat, bins=min(50, max(5, len(flat) // 4)), color=TRAIN_COLOR, alpha=0.85)
-            axes.set_xlabel(f"mean {flat.mean():.3g}   std {flat.std():.3g}   n {len(flat):,}",
+            axes.set_xlabel(i18n.t("figure.histogram.stats", lang,
+                                   mean=i18n.format_number(flat.mean(), lang, 3),
+                                   std=i18n.format_number(flat.std(), lang, 3),
+                                   count=i18n.format_count(len(flat), lang)),
                             fontsize=TICK_SIZE, color="#333333")
         else:
-            axes.text(0.5, 0.5, "no finite values", transform=axes.transAxes, ha="center",
-                      va="center", fontsize=LABEL_SIZE, color="gray")
+            axes.text(0.5, 0.5, i18n.t("figure.histogram.no_finite", lang),
+                      transform=axes.transAxes, ha="center", va="center", fontsize=LABEL_SIZE,
+                      color="gray")
         axes.set_title(shorten(name, 40), fontsize=LABEL_SIZE)
-        style_axes(axes)
+        style_axes(axes, lang=lang)
     if title:
         figure.suptitle(title, fontsize=TITLE_SIZE)
     return figure
