@@ -12,6 +12,7 @@ from visionlab.evaluation.interpretation import (
     random_sample_indices,
     top_losses,
 )
+from visionlab.models.backbones import BACKBONE_LAYER
 
 
 def test_top_losses_returns_most_confident_mistakes_first():
@@ -173,19 +174,54 @@ def test_interpretation_errors_read_in_vietnamese_and_name_the_values_in_english
     assert raised.value.text("vi").startswith("dead_unit_shares cần ít nhất một ảnh mẫu")
 
 
-def test_a_nested_model_called_on_two_inputs_is_named_in_both_languages():
+def test_a_nested_model_called_on_two_inputs_is_measured_too():
     import keras
 
-    from visionlab.errors import ModelError
-
     first, second = keras.Input((2,)), keras.Input((2,))
-    pair = keras.Model([first, second], keras.layers.Dense(2, activation="relu")(
+    pair = keras.Model([first, second], keras.layers.Dense(2, activation="relu", name="mix")(
         keras.layers.Concatenate()([first, second])), name="pair")
+    pair.get_layer("mix").set_weights([np.zeros((4, 2)), np.array([-1.0, 1.0])])
     inputs = keras.Input((2,))
     model = keras.Model(inputs, keras.layers.Dense(2)(pair([inputs, inputs])), name="outer")
-    with pytest.raises(ModelError) as raised:
-        dead_unit_shares(model, np.ones((3, 2), dtype="float32"))
-    english, vietnamese = raised.value.text("en"), raised.value.text("vi")
-    assert "model 'outer': its nested model 'pair' is not called exactly once" in english
-    assert "mô hình lồng nhau 'pair'" in vietnamese and "mô hình 'outer'" in vietnamese
-    assert "nested model" not in vietnamese
+    assert dead_unit_shares(model, np.ones((3, 2), dtype="float32")) == {
+        "pair/mix": pytest.approx(0.5)}
+
+
+def test_a_transfer_model_is_measured_in_one_pass_without_running_its_base_twice(monkeypatch):
+    """The shape of every transfer run: a wrapper (input, flip) around the classifier, which
+    holds the pretrained base as a nested model. The head's ReLUs come from the evaluation's own
+    batches: one `predict_on_batch` per batch, no second run of the base on kept inputs."""
+    import keras
+
+    from visionlab.config import TrainConfig
+    from visionlab.data.dataset import Split
+    from visionlab.evaluation.evaluate import evaluate_split
+    from visionlab.training.heads import output_spec
+
+    keras.utils.set_random_seed(0)
+    image = keras.Input((8, 8, 3))
+    base = keras.Model(image, keras.layers.Conv2D(4, 3, activation="relu", name="conv")(image),
+                       name=BACKBONE_LAYER)
+    classifier_input = keras.Input((8, 8, 3))
+    pooled = keras.layers.GlobalAveragePooling2D()(base(classifier_input))
+    hidden = keras.layers.Dense(6, activation="relu", name="head_dense_0")(pooled)
+    classifier = keras.Model(classifier_input, keras.layers.Dense(
+        1, activation="sigmoid", name="predictions")(hidden), name="classifier")
+    classifier.get_layer("head_dense_0").set_weights([np.zeros((4, 6)),
+                                                      np.array([-1.0, -1, 1, 1, 1, 1])])
+    pixels = keras.Input((8, 8, 3))
+    model = keras.Model(pixels, classifier(keras.layers.RandomFlip("horizontal")(pixels)))
+    rng = np.random.default_rng(0)
+    split = Split(images=rng.integers(0, 255, size=(20, 8, 8, 3), dtype=np.uint8),
+                  labels=rng.integers(0, 2, size=20))
+    calls = []
+    original = keras.Model.predict_on_batch
+    monkeypatch.setattr(keras.Model, "predict_on_batch",
+                        lambda self, batch: calls.append(self.name) or original(self, batch))
+    measured = evaluate_split(model, split, ["cat", "dog"], output_spec(
+        "binary_crossentropy", "auto", 2), TrainConfig(batch_size=8),
+        dead_units_sample=np.arange(20))
+    assert len(calls) == 3  # 20 images in batches of 8
+    assert measured["_dead_units"] == {"classifier/head_dense_0": pytest.approx(2 / 6)}
+    np.testing.assert_allclose(measured["_y_prob"], model.predict(split.images, verbose=0),
+                               atol=1e-6)

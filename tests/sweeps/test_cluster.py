@@ -2,7 +2,8 @@
 
 Two `ray start` nodes on 127.0.0.1 (a head and a worker), one CPU each; the sweep joins with
 `address=` and asks one CPU per trial, so two trials at once must use both nodes. Each trial
-records its node in its run folder's trial.json and in sweep.json. Both nodes are stopped
+records its node in its run folder's trial.json and in sweep.json; `reuse_actors = false`, so
+each trial gets its own process where Ray reserved its CPU. Both nodes are stopped
 whatever happens (`ray stop` would stop every Ray on the machine: only this test's processes
 are ended, by their process group). About 30 s on two cores.
 """
@@ -31,6 +32,9 @@ SWEEP = {
     "train": {"epochs": 2, "batch_size": 64},
     "sweep": {
         "metric": "val_accuracy", "mode": "max", "cpus_per_trial": 1, "max_concurrent": 2,
+        # A reused actor would take the second trial whenever the first one ends before the
+        # worker node's process is up (seen in CI): fresh processes go where the CPUs are free.
+        "reuse_actors": False,
         "parameters": {"train.learning_rate": {"grid": [0.003, 0.03]}},
     },
 }

@@ -15,6 +15,7 @@ import pytest
 
 from visionlab import api
 from visionlab.config import validate_config
+from visionlab.data.prepare import prepare_dataset
 from visionlab.errors import ModelError
 from visionlab.training.feature_cache import (
     FeatureCache,
@@ -224,6 +225,14 @@ def test_a_cached_run_trains_the_same_model_as_an_uncached_one(pretrained, tmp_p
     # The saved model is the full model (images in), holding the weights the top learned.
     reloaded = cached.load_model()
     assert tuple(reloaded.inputs[0].shape[1:]) == tuple(plain.load_model().inputs[0].shape[1:])
+    # The test images went through the frozen bottom once (the fine-tune's cut) and the top
+    # predicted from those features: the probabilities the full model gives on the images.
+    test = prepare_dataset(cached.config.data, cached.config.train.seed).split("test")
+    assert cached.info["test_features"]["cut"] == "backbone/fc1_act"
+    assert cached.info["test_features"]["images"] == len(test) == cached.metrics["test_count"]
+    assert "test_features" not in plain.info
+    np.testing.assert_allclose(cached.predictions["y_prob"],
+                               reloaded.predict(test.images, verbose=0), atol=1e-5)
 
 
 def test_a_flipped_run_trains_on_both_orientations_and_other_augmentation_on_images(

@@ -116,6 +116,11 @@ def test_a_second_run_on_the_same_base_and_images_reuses_the_features(tmp_path: 
     assert first_phase["cached_features"]["from_store"] is False
     assert second_phase["cached_features"]["from_store"] is True
     assert "from_store" in unstored.info["transfer"]["phases"][0]["cached_features"]
+    # The test images' features too: computed by the first run, read by the second.
+    assert first.info["test_features"]["from_store"] is False
+    assert second.info["test_features"]["from_store"] is True
+    assert unstored.info["test_features"]["from_store"] is False
+    assert second.metrics["test_accuracy"] == unstored.metrics["test_accuracy"]
     # Trained on the stored features, the run is the one computed afresh.
     for column in ("loss", "val_loss"):
         np.testing.assert_allclose([row[column] for row in second.history],

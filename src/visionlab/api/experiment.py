@@ -334,8 +334,14 @@ def finish_run(folder: RunFolder, config: ExperimentConfig, dataset: ImageDatase
     test = dataset.splits.get("test")
     metrics: dict[str, Any] = {}
     if test is not None and len(test):
-        metrics = evaluate_split(model, test, dataset.class_names, spec, config.train,
-                                 dead_units_sample=dead_units_sample(len(test)))
+        # A transfer run evaluates its top on the test images' stored features.
+        cached = phases.evaluation_features(model, config, test.images)
+        if cached is not None:
+            folder.save_info(test_features=cached.describe())
+        metrics = evaluate_split(
+            model, test, dataset.class_names, spec, config.train,
+            dead_units_sample=dead_units_sample(len(test)),
+            features=(cached.cache.top, cached.features) if cached is not None else None)
         folder.write_predictions(test.labels, metrics.pop("_y_prob"))
         dead_units = metrics.pop("_dead_units")
         if dead_units is not None:

@@ -160,7 +160,7 @@ def dead_unit_shares(model: Any, sample_images: np.ndarray) -> dict[str, float]:
     if len(images) == 0:
         raise DataError(Message("error.evaluation.dead_units.no_images"))
     probe = DeadUnitProbe(model)
-    if not probe.outputs:
+    if probe.empty:
         return {}
     for batch in padded_batches(images, DEAD_UNITS_BATCH_SIZE):
         probe.record(probe.predict_on_batch(batch.astype("float32")))
@@ -181,129 +181,121 @@ def padded_batches(array: np.ndarray, batch_size: int):
 
 
 class DeadUnitProbe:
-    """Which ReLU units ever fire, recorded batch by batch.
+    """Which ReLU units ever fire, recorded batch by batch, in the pass that predicts.
 
-    `outputs` are the tensors (of `model`'s own graph) to record: a caller that runs the model
-    anyway adds them to its outputs and passes what they give to `record`, so the measurement
-    costs no second pass over the images (`evaluate_split(..., dead_units_sample=...)`).
+    `model` is the classifier rebuilt from its own layers (same weights) so that one call gives
+    its outputs followed by the output of every ReLU layer the rule looks at (those inside
+    trainable nested models included; not the pretrained base's): a caller that runs the
+    classifier anyway (`evaluate_split(..., dead_units_sample=...)`) runs `model` instead and
+    passes the extra outputs to `record`, so the measurement costs no second pass.
 
     Args:
-        model: a built Keras functional or Sequential model.
+        classifier: a built Keras functional or Sequential model.
+        like: the classifier whose layers are named and chosen, when `classifier` is another
+            model made of (some of) its layers, e.g. the top of a transfer model that predicts
+            from stored features. Defaults to None (`classifier` itself).
 
     Raises:
-        ModelError: the model's intermediate outputs cannot be read.
+        ModelError: the classifier cannot be rebuilt (a subclassed model).
 
     Example:
-        probe = DeadUnitProbe(model)
+        probe = DeadUnitProbe(classifier)
         probe.record(probe.predict_on_batch(images[:64]))
         probe.shares()  # {"mlp/dense": 0.37}
     """
 
-    def __init__(self, model: Any) -> None:
-        self._plan = _probe_plan(model, keras, prefix="")
+    def __init__(self, classifier: Any, like: Any = None) -> None:
+        watched = _watched_layers(like if like is not None else classifier, prefix="")
+        self.model, self.names = _instrumented(classifier, watched)
+        self.prediction_count = len(classifier.outputs)
         self._ever_active: dict[str, np.ndarray] = {}
-        self._nested_inputs: dict[int, list[np.ndarray]] = {}
 
     @property
-    def outputs(self) -> list[Any]:
-        """The graph tensors `record` takes, in order; empty when there is nothing to probe."""
-        return list(self._plan[0].outputs) if self._plan is not None else []
+    def empty(self) -> bool:
+        """True when the classifier has no ReLU layer to watch."""
+        return not self.names
 
     def predict_on_batch(self, batch: np.ndarray) -> list[np.ndarray]:
-        """`outputs` computed on `batch` alone (when no other pass runs the model)."""
-        if self._plan is None:
-            return []
-        return _as_list(self._plan[0].predict_on_batch(batch))
+        """The watched layers' outputs on `batch` (when no other pass runs the classifier)."""
+        return _as_list(self.model.predict_on_batch(batch))[self.prediction_count:]
 
     def record(self, outputs: Sequence[Any]) -> None:
-        """Record one batch's values of `outputs` (the rows of the images sampled).
-
-        Nested models' inputs are kept and run through their own probes by `shares`, in
-        batches of one shape.
-        """
-        if self._plan is None:
-            return
-        _, names, children = self._plan
-        _record_layers(names, list(outputs), keras, self._ever_active)
-        for index, (child, child_input) in enumerate(zip(children, outputs[len(names):])):
-            if child is not None:
-                self._nested_inputs.setdefault(index, []).append(
-                    keras.ops.convert_to_numpy(child_input))
+        """Record one batch's ReLU outputs (in `names` order; the rows of the images sampled)."""
+        for name, output in zip(self.names, outputs):
+            output = keras.ops.convert_to_numpy(output)
+            # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
+            active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
+            previous = self._ever_active.get(name)
+            self._ever_active[name] = active if previous is None else previous | active
 
     def shares(self) -> dict[str, float]:
         """Layer name -> share of its units that never fired on the recorded images."""
-        if self._plan is not None:
-            children = self._plan[2]
-            for index, parts in self._nested_inputs.items():
-                for batch in padded_batches(np.concatenate(parts), DEAD_UNITS_BATCH_SIZE):
-                    _record_activity(children[index], batch, keras, self._ever_active)
-            self._nested_inputs.clear()
         return {name: float(1.0 - active.mean()) for name, active in self._ever_active.items()}
 
 
-def _probe_plan(model: Any, keras: Any, prefix: str) -> tuple | None:
-    """(probe model, ReLU layer names, child plans): the probe outputs every ReLU layer's output,
-    then the input of every nested model, so nested models are probed on what they receive."""
-    relu_layers = [layer for layer in model.layers if _is_relu_layer(layer, keras)]
-    # A pretrained base, frozen or fine-tuned at its top, has no knob the rule could turn (its
-    # units were learned on ImageNet), and probing its every activation of every image costs
-    # minutes and gigabytes at 224x224: leave it out.
-    nested = [layer for layer in model.layers
-              if isinstance(layer, keras.Model) and layer.trainable
-              and layer.name != BACKBONE_LAYER]
-    if not relu_layers and not nested:
-        return None
-    nested_inputs = [_called_on(layer) for layer in nested]
-    for layer, nested_input in zip(nested, nested_inputs):
-        if nested_input is None:
-            raise ModelError(Message("error.evaluation.dead_units.nested_input", {
-                "model": model.name, "nested": layer.name}))
+def _watched_layers(model: Any, prefix: str) -> dict[int, str]:
+    """id(layer) -> name ("nested/layer") of every ReLU layer the rule looks at: the model's
+    own and those of its trainable nested models, recursively. A pretrained base, frozen or
+    fine-tuned at its top, has no knob the rule could turn (its units were learned on
+    ImageNet), and recording its every activation at 224x224 costs gigabytes: left out."""
+    watched: dict[int, str] = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            if layer.trainable and layer.name != BACKBONE_LAYER:
+                watched.update(_watched_layers(layer, f"{prefix}{layer.name}/"))
+        elif _is_relu_layer(layer, keras):
+            watched[id(layer)] = f"{prefix}{layer.name}"
+    return watched
+
+
+def _instrumented(model: Any, watched: dict[int, str]) -> tuple[Any, list[str]]:
+    """(`model` rebuilt from the same layers with the output of each `watched` layer appended
+    to its outputs, their names). Nested models holding watched layers are rebuilt the same way
+    and called where the original was called."""
+    names: list[str] = []
+    extra: list[Any] = []
+
+    def call(layer: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(layer, keras.Model) and any(id(inner) in watched
+                                                  for inner in _all_layers(layer)):
+            inner, inner_names = _instrumented(layer, watched)
+            outputs = _as_list(inner(*args, **kwargs))
+            count = len(layer.outputs)
+            names.extend(inner_names)
+            extra.extend(outputs[count:])
+            return outputs[0] if count == 1 else outputs[:count]
+        output = layer(*args, **kwargs)
+        if id(layer) in watched:
+            names.append(watched[id(layer)])
+            extra.append(output)
+        return output
+
     try:
-        probe = keras.Model(inputs=model.inputs,
-                            outputs=[layer.output for layer in relu_layers] + nested_inputs)
-    except (AttributeError, ValueError) as error:
+        if isinstance(model, keras.Sequential):
+            inputs = [keras.Input(batch_shape=tensor.shape, dtype=tensor.dtype)
+                      for tensor in model.inputs]
+            outputs: Any = inputs[0]
+            for layer in model.layers:
+                outputs = call(layer, outputs)
+            outputs = _as_list(outputs)
+        else:
+            # The same layer objects (so the same weights), each call going through `call`.
+            rebuilt = keras.models.clone_model(model, clone_function=lambda layer: layer,
+                                               call_function=call)
+            inputs, outputs = rebuilt.inputs, list(rebuilt.outputs)
+        return keras.Model(inputs, [*outputs, *extra], name=f"{model.name}_probed"), names
+    except (AttributeError, TypeError, ValueError) as error:
         raise ModelError(Message("error.evaluation.dead_units.unreadable", {
             "model": model.name, "error": error})) from error
-    children = [_probe_plan(layer, keras, prefix=f"{prefix}{layer.name}/") for layer in nested]
-    return probe, [f"{prefix}{layer.name}" for layer in relu_layers], children
 
 
-def _called_on(nested_model: Any) -> Any:
-    """The outer-graph tensor a nested model was called on, or None when it was not called
-    once on one input.
-
-    `nested_model.input` is the nested model's own input, not connected to the outer graph, and
-    Keras has no public accessor for the call's input, so read the first inbound node.
-    """
-    nodes = getattr(nested_model, "_inbound_nodes", None)
-    if not nodes or len(nodes[0].input_tensors) != 1:
-        return None
-    return nodes[0].input_tensors[0]
-
-
-def _record_activity(plan: tuple, batch: Any, keras: Any,
-                     ever_active: dict[str, np.ndarray]) -> None:
-    # predict_on_batch runs a compiled graph: an eager call of a 224x224 base keeps every
-    # intermediate activation alive (gigabytes, and 5x slower).
-    _record_outputs(plan, _as_list(plan[0].predict_on_batch(batch)), keras, ever_active)
-
-
-def _record_outputs(plan: tuple, outputs: list[Any], keras: Any,
-                    ever_active: dict[str, np.ndarray]) -> None:
-    _, names, children = plan
-    _record_layers(names, outputs, keras, ever_active)
-    for child, child_input in zip(children, outputs[len(names):]):
-        if child is not None:
-            _record_activity(child, child_input, keras, ever_active)
-
-
-def _record_layers(names: list[str], outputs: list[Any], keras: Any,
-                   ever_active: dict[str, np.ndarray]) -> None:
-    for name, output in zip(names, outputs):
-        output = keras.ops.convert_to_numpy(output)
-        # (batch, ..., units) -> (units,): did the unit fire anywhere in this batch?
-        active = (output.reshape(-1, output.shape[-1]) > 0).any(axis=0)
-        ever_active[name] = ever_active[name] | active if name in ever_active else active
+def _all_layers(model: Any) -> list[Any]:
+    found: list[Any] = []
+    for layer in model.layers:
+        found.append(layer)
+        if isinstance(layer, keras.Model):
+            found += _all_layers(layer)
+    return found
 
 
 def _as_list(outputs: Any) -> list[Any]:

@@ -186,7 +186,7 @@ def _run(sweep_dir: Path, base: ExperimentConfig, spec: SweepSpec, *, train: Tra
                 tune_config=tune.TuneConfig(
                     metric=spec.metric, mode=spec.mode, num_samples=spec.num_samples,
                     scheduler=_scheduler(spec, base), max_concurrent_trials=spec.max_concurrent,
-                    reuse_actors=True, trial_dirname_creator=_trial_dirname),
+                    reuse_actors=spec.reuse_actors, trial_dirname_creator=_trial_dirname),
                 run_config=tune.RunConfig(name=TUNE_DIR, storage_path=str(sweep_dir), verbose=0,
                                           failure_config=tune.FailureConfig(max_failures=0)),
             )

@@ -12,6 +12,7 @@ scheduler = "asha"           # or "none"; ASHA stops poor trials after `grace_pe
 grace_period = 1
 max_concurrent = 2
 cpus_per_trial = 1
+reuse_actors = true          # a finished trial's process (TensorFlow imported) runs the next one
 
 [sweep.parameters]           # config key -> one distribution
 "train.learning_rate" = { loguniform = [1e-4, 1e-1] }
@@ -98,6 +99,10 @@ class SweepSpec(_Strict):
     reduction_factor: float = Field(2.0, gt=1.0)
     max_concurrent: int | None = Field(None, ge=1)
     cpus_per_trial: float = Field(1.0, gt=0.0)
+    # Tune's reuse_actors: the next trial runs in a finished trial's process (saves the ~5 s
+    # TensorFlow import per trial); false gives each trial a fresh process, placed where Ray has
+    # room when the trial is queued (on a cluster: spread over the nodes).
+    reuse_actors: bool = True
     parameters: dict[str, Distribution] = Field(default_factory=dict)
     variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

@@ -270,6 +270,61 @@ def _phase_features(trainer: Trainer, model: Any, phase: Phase, later: list[Phas
                           seconds=time.perf_counter() - started, reused=reused)
 
 
+@dataclass
+class EvaluationFeatures:
+    """The test images through the frozen bottom of a trained transfer model.
+
+    Attributes:
+        cache: the model's bottom/top split; `cache.top` predicts from `features`.
+        features: float32, one row per test image, in the split's order.
+        from_store: an earlier run had computed them (the base did not run in this one).
+        seconds: reading or computing them took this long.
+    """
+
+    cache: FeatureCache
+    features: np.ndarray
+    from_store: bool
+    seconds: float
+
+    def describe(self) -> dict[str, Any]:
+        """The facts run.json records (`test_features`)."""
+        return {"cut": self.cache.cut, "images": len(self.features),
+                "from_store": self.from_store, "seconds": round(self.seconds, 2)}
+
+
+def evaluation_features(model: Any, config: ExperimentConfig,
+                        images: np.ndarray) -> EvaluationFeatures | None:
+    """The test images through the part of the trained `model` that its last phase kept
+    frozen, read from the feature store when an earlier run of the same frozen part computed
+    them (and stored for the next run otherwise), so evaluating runs only the top.
+
+    None for a run that is not a cached transfer run (no frozen part, caching off, or the
+    last phase trained BatchNorm), and when the cached path does not reproduce the model.
+
+    Args:
+        model: the trained model, with its last phase's trainability.
+        config: the run's config (`transfer.cache_features`, `store_features`, batch size).
+        images: the test images, uint8.
+    """
+    transfer = config.transfer
+    if transfer is None or not transfer.cache_features or not len(images) or any(
+            phase.train_batch_norm for phase in plan_phases(config)[-1:]):
+        return None
+    cache = plan_feature_cache(model)
+    if cache is None:
+        return None
+    try:
+        check_feature_cache(model, cache, images)
+    except ModelError:
+        return None  # evaluated on the images instead
+    started = time.perf_counter()
+    batch_size = max(config.train.batch_size, 64)
+    compute = stored_features if transfer.store_features else _fresh
+    features = compute(cache, images, batch_size, None)
+    return EvaluationFeatures(cache, features, from_store=isinstance(features, np.memmap),
+                        seconds=time.perf_counter() - started)
+
+
 def _bridged(own: FeatureCache, bridge: keras.Model,
              lower: tuple[list[np.ndarray], np.ndarray | None], train: np.ndarray,
              validation: np.ndarray | None, *, batch_size: int,
