@@ -201,6 +201,28 @@ def test_fetch_offline_lists_places_without_traceback(home, tmp_path, monkeypatc
     assert isinstance(result.exception, SystemExit), repr(result.exception)
 
 
+def test_places_are_named_in_the_reader_language(home, tmp_path, monkeypatch):
+    from visionlab.cli.errors import console
+
+    monkeypatch.setattr(console, "size", (400, 50))
+    fashion = home / ".keras" / "datasets" / "fashion-mnist"
+    fashion.mkdir(parents=True)
+    for name in IDX_NAMES:
+        (fashion / name).write_bytes(b"")
+    result = runner.invoke(app, ["datasets", "--lang", "vi"])
+    assert result.exit_code == 0 and f"{fashion} (bộ nhớ đệm của Keras)" in result.output
+
+    entry = get_dataset_entry("cifar10")
+    offline = SourceFile("cifar-10-python.tar.gz", (tmp_path / "offline.tar.gz").as_uri(),
+                         md5="0" * 32)
+    monkeypatch.setattr(entry, "checksums", {"cifar-10-python.tar.gz": offline})
+    result = runner.invoke(app, ["datasets", "fetch", "cifar10", "--quiet", "--lang", "vi"])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2 and "Không tìm thấy" in output, output
+    assert "(bộ nhớ đệm của visionlab)" in output and "(bộ nhớ đệm của Keras)" in output
+    assert "Keras cache" not in output and "visionlab cache" not in output
+
+
 def test_cache_lists_and_clears_decoded_folders(tmp_path, monkeypatch):
     from PIL import Image
 

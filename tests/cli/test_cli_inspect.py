@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from visionlab import api
+from visionlab import api, i18n
 from visionlab.cli.main import app
 from visionlab.evaluation.weights import weight_statistics
+from visionlab.training.lr_finder import LRFinderResult
 
 pytestmark = pytest.mark.xdist_group("training")
 runner = CliRunner()
@@ -56,6 +57,19 @@ def test_lr_find_per_epoch_variant(config: Path, tmp_path: Path):
     assert facts["variant"] == "per_epoch"
     np.testing.assert_allclose(facts["learning_rates"], [1e-3 * 10 ** (e / 20) for e in range(4)],
                                rtol=1e-5)
+
+
+def test_lr_find_reason_is_in_the_language_asked_for_not_the_environment(
+        config: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "en")
+    result, folder = api.lr_find(str(config), output_dir=tmp_path / "lr", num_steps=12,
+                                 verbose=0, lang="vi")
+    facts = json.loads((folder / "lr_finder.json").read_text(encoding="utf-8"))
+    assert facts["reason"] == result.reason_in("vi") and "bước" in facts["reason"]
+    assert result.reason == result.reason_in("en") != facts["reason"]  # the environment's
+    # A reason stored as plain text (an older lr_finder.json) is shown as it is.
+    stored = LRFinderResult([1e-3], [1.0], [1.0], None, "valley", False, facts["reason"])
+    assert stored.reason_in("en") == stored.reason == facts["reason"]
 
 
 def test_augment_preview_of_one_image_keeps_original_first(config: Path, tmp_path: Path):

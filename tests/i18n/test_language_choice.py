@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 import re
 import string
 from pathlib import Path
@@ -87,14 +89,27 @@ def test_every_language_has_every_key_with_the_same_placeholders():
             assert "lang" not in _placeholders(template), key  # t()'s own argument
 
 
-# say("key"), t("key"), Message("key"): every literal key in the code is in the catalog
+# say("key"), t("key"), Message("key"), help_text("key"), Label("key"): every literal key in the
+# code is in the catalog
 _LITERAL_KEY = re.compile(
-    r"""(?:\bsay|\bt|\bMessage|\bterm|_say)\(\s*"((?:cli|error|explore|notebook|figure|split|"""
-    r"""training|lr_find|train|tracking|sweep|data|augment|report|weights|word|preflight)\.[a-z_.]+)\"""")
+    r"""(?:\bsay|\bt|\bMessage|\bterm|_say|\bhelp_text|\bLabel)\(\s*"((?:cli|error|explore|"""
+    r"""notebook|figure|split|training|lr_find|train|tracking|sweep|data|augment|report|weights|"""
+    r"""word|preflight|help)\.[a-z_.]+)\"""")
 
 
 def test_every_literal_message_key_in_the_code_is_in_the_catalog():
     used = {key for path in SOURCE.rglob("*.py")
             for key in _LITERAL_KEY.findall(path.read_text(encoding="utf-8"))}
     assert len(used) > 100
+    assert {"help.train.set", "data.place.keras_cache"} <= used  # help texts and labels too
     assert sorted(used - set(i18n.MESSAGES["en"])) == []
+
+
+def test_a_label_is_its_english_text_and_reads_in_any_language_inside_a_message(
+        clean_environment):
+    place = i18n.Label("data.place.keras_cache")
+    assert place == "Keras cache" and json.dumps([place]) == '["Keras cache"]'
+    assert pickle.loads(pickle.dumps(place)).key == "data.place.keras_cache"
+    line = Message("data.place.describe", {"path": "/data", "place": place})
+    assert line.render("vi") == "/data (bộ nhớ đệm của Keras)"
+    assert line.render("en") == "/data (Keras cache)"

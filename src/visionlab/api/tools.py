@@ -215,7 +215,7 @@ def lr_find(
                 folder / "lr_finder.png")
     _io.write_json(folder / "lr_finder.json", {
         "config": config.name, "variant": "per_epoch" if per_epoch else "mini_batch",
-        "suggested_lr": result.suggested_lr, "rule": result.rule, "reason": result.reason,
+        "suggested_lr": result.suggested_lr, "rule": result.rule, "reason": result.reason_in(lang),
         "stopped_early": result.stopped_early, "suggestions": result.suggestions,
         "learning_rates": result.learning_rates, "losses": result.losses,
         "smoothed_losses": result.smoothed_losses,

@@ -10,31 +10,32 @@ from rich.table import Table
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
     """Add the `audit` command to `app`."""
-    app.command("audit")(audit)
+    app.command("audit", cls=LanguageCommand, help=help_text("help.audit"))(audit)
 
 
 def audit(
     data: Annotated[str, typer.Argument(
-        metavar="DATA", help="Dataset name (mnist, dogs_vs_cats …) or image folder.")],
+        metavar="DATA", help=help_text("help.audit.data"))],
     data_path: Annotated[Path | None, typer.Option(
-        "--data-path", help="Where to look for a built-in dataset's files.")] = None,
+        "--data-path", help=help_text("help.option.data_path"))] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Output folder. Defaults to audit/<dataset-name>/.")] = None,
+        "--output", "-o", help=help_text("help.audit.output"))] = None,
     threshold: Annotated[int, typer.Option(
         "--threshold", min=-1, max=16,
-        help="Perceptual-hash bits (of 64) of a near duplicate; -1 skips near duplicates.")] = 4,
+        help=help_text("help.audit.threshold"))] = 4,
     image_size: Annotated[int, typer.Option(
-        "--image-size", min=32, help="Side folders are decoded at (arrays keep theirs).")] = 128,
+        "--image-size", min=32, help=help_text("help.audit.image_size"))] = 128,
     validation_fraction: Annotated[float, typer.Option(
         "--validation-fraction", min=0.0, max=0.9,
-        help="A folder's validation share, as data.validation_split.")] = 0.1,
+        help=help_text("help.audit.validation_fraction"))] = 0.1,
     seed: Annotated[int, typer.Option(
-        "--seed", help="Seed of a folder's train/validation/test split.")] = 0,
+        "--seed", help=help_text("help.audit.seed"))] = 0,
 ) -> None:
     """Find duplicates, train/test leaks, label conflicts, size outliers and gray RGB images.
 

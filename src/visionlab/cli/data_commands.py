@@ -11,11 +11,12 @@ from rich.table import Table
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import LanguageGroup, language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, LanguageGroup, language, say
 
 datasets_app = typer.Typer(
     cls=LanguageGroup,
-    help="List the built-in datasets and where their files are, or fetch one.",
+    help=help_text("help.datasets"),
     invoke_without_command=True,
     add_completion=False,
 )
@@ -23,14 +24,10 @@ datasets_app = typer.Typer(
 
 cache_app = typer.Typer(
     cls=LanguageGroup,
-    help="Show or clear the decoded-image cache of image folders.",
+    help=help_text("help.cache"),
     invoke_without_command=True,
     add_completion=False,
 )
-
-_CACHE_DIR_HELP = ("Cache folder. Defaults to $VISIONLAB_CACHE/decoded or "
-                   "~/.cache/visionlab/decoded.")
-
 
 def register(app: typer.Typer) -> None:
     """Add the `datasets` and `cache` command groups to `app`."""
@@ -55,7 +52,7 @@ def datasets(context: typer.Context) -> None:
         for name in api.list_datasets():
             entry = api.get_dataset_entry(name)
             location = entry.locate()
-            found = location.describe() if location is not None else \
+            found = location.describe(lang) if location is not None else \
                 f"[yellow]{say('cli.datasets.not_found', name=name)}[/]"
             description = i18n.t(f"dataset.{name}.description", lang) \
                 if f"dataset.{name}.description" in i18n.MESSAGES[lang] else entry.description
@@ -71,17 +68,15 @@ def datasets(context: typer.Context) -> None:
         console.print(table)
 
 
-@datasets_app.command("fetch")
+@datasets_app.command("fetch", cls=LanguageCommand, help=help_text("help.datasets.fetch"))
 def fetch(
-    name: Annotated[str, typer.Argument(help="Built-in dataset name (see `visionlab datasets`).")],
+    name: Annotated[str, typer.Argument(help=help_text("help.datasets.fetch.name"))],
     quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Print nothing on success (no progress bar).")] = False,
+        "--quiet", "-q", help=help_text("help.datasets.fetch.quiet"))] = False,
     data_path: Annotated[Path | None, typer.Option(
-        "--data-path", help="Folder to put the files in. Defaults to "
-                            "$VISIONLAB_DATA/NAME (~/.cache/visionlab/datasets/NAME).")] = None,
+        "--data-path", help=help_text("help.datasets.fetch.data_path"))] = None,
     source: Annotated[Path | None, typer.Option(
-        "--from", help="Install from this local copy only (a folder of the dataset's files, or "
-                       "its archive), verified; nothing is downloaded.")] = None,
+        "--from", help=help_text("help.datasets.fetch.from"))] = None,
 ) -> None:
     """Make a built-in dataset present locally (copy from a local source or download, verified)."""
     with user_errors():
@@ -98,7 +93,8 @@ def _megabytes(size: int) -> str:
 @cache_app.callback()
 def cache_list(
     context: typer.Context,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", help=help_text("help.option.cache_dir"))] = None,
 ) -> None:
     """List the cached image folders: source, options, images and size on disk."""
     if context.invoked_subcommand is not None:
@@ -127,11 +123,12 @@ def cache_list(
                           size=_megabytes(sum(e.size_bytes for e in entries))), markup=False)
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=LanguageCommand, help=help_text("help.cache.clear"))
 def cache_clear(
     folder: Annotated[Path | None, typer.Argument(
-        help="Only clear what was decoded from this image folder (default: everything).")] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+        help=help_text("help.cache.clear.folder"))] = None,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", help=help_text("help.option.cache_dir"))] = None,
 ) -> None:
     """Delete cached decoded images; the next load of those folders decodes them again."""
     with user_errors():

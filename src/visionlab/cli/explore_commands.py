@@ -9,29 +9,29 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
     """Add the `explore` command to `app`."""
-    app.command("explore")(explore)
+    app.command("explore", cls=LanguageCommand, help=help_text("help.explore"))(explore)
 
 
 def explore(
     data: Annotated[str, typer.Argument(
-        metavar="DATA", help="Dataset name (mnist, cifar10 …) or image folder.")],
+        metavar="DATA", help=help_text("help.explore.data"))],
     data_path: Annotated[Path | None, typer.Option(
-        "--data-path", help="Where to look for a built-in dataset's files.")] = None,
+        "--data-path", help=help_text("help.option.data_path"))] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Output folder. Defaults to explore/<dataset-name>/.")] = None,
+        "--output", "-o", help=help_text("help.explore.output"))] = None,
     seed: Annotated[int, typer.Option(
-        "--seed", help="Seed for the sample images and splits.")] = 0,
+        "--seed", help=help_text("help.explore.seed"))] = 0,
     image_size: Annotated[int | None, typer.Option(
         "--image-size", min=8,
-        help="Resize to this side in pixels (folders default to 224; "
-             "built-ins keep their size).")] = None,
+        help=help_text("help.explore.image_size"))] = None,
     samples_per_class: Annotated[int, typer.Option(
-        "--samples-per-class", min=1, help="Sample images per class in samples.png.")] = 5,
+        "--samples-per-class", min=1, help=help_text("help.explore.samples_per_class"))] = 5,
 ) -> None:
     """Show images per split and class, sizes, colour modes and bad files; draw figures."""
     lang = language()

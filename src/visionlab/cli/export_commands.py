@@ -9,26 +9,27 @@ import typer
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
     """Add the `export` command to `app`."""
-    app.command("export")(export)
+    app.command("export", cls=LanguageCommand, help=help_text("help.export"))(export)
 
 
 def export(
-    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    run: Annotated[Path, typer.Argument(help=help_text("help.option.listed_run"))],
     format: Annotated[str, typer.Option(
-        "--format", "-f", help="saved_model, onnx or tflite (alias litert).")],
+        "--format", "-f", help=help_text("help.export.format"))],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Export folder. Defaults to RUN/exports/FORMAT/.")] = None,
+        "--output", "-o", help=help_text("help.export.output"))] = None,
     parity_images: Annotated[int, typer.Option(
         "--parity-images", min=0,
-        help="Test images compared with the Keras model (0: every test image).")] = 256,
+        help=help_text("help.export.parity_images"))] = 256,
     tolerance: Annotated[float, typer.Option(
         "--tolerance", min=0.0,
-        help="Largest allowed difference of any output probability.")] = 1e-5,
+        help=help_text("help.export.tolerance"))] = 1e-5,
 ) -> None:
     """Export the run's model, run it in its own runtime and check it matches Keras."""
     with user_errors():

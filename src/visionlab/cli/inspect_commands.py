@@ -9,27 +9,29 @@ from rich.table import Table
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
-    app.command("lr-find")(lr_find)
-    app.command("augment-preview")(augment_preview)
-    app.command("weights")(weights)
+    app.command("lr-find", cls=LanguageCommand, help=help_text("help.lr_find"))(lr_find)
+    app.command("augment-preview", cls=LanguageCommand,
+                help=help_text("help.augment_preview"))(augment_preview)
+    app.command("weights", cls=LanguageCommand, help=help_text("help.weights"))(weights)
 
 
 def lr_find(
-    config: str = typer.Argument(..., help="A config .toml file or a recipe name."),
-    set_: list[str] = typer.Option([], "--set", help="Override a key: --set train.batch_size=64."),
-    output: Path | None = typer.Option(None, "--output", help="Output folder."),
+    config: str = typer.Argument(..., help=help_text("help.option.config")),
+    set_: list[str] = typer.Option([], "--set", help=help_text("help.lr_find.set")),
+    output: Path | None = typer.Option(None, "--output", help=help_text("help.lr_find.output")),
     start_lr: float = typer.Option(1e-7, "--start-lr"),
     end_lr: float = typer.Option(10.0, "--end-lr"),
-    steps: int = typer.Option(100, "--steps", min=10, help="Mini-batches in the sweep."),
-    rule: str = typer.Option("valley", "--rule", help="valley or steepest."),
+    steps: int = typer.Option(100, "--steps", min=10, help=help_text("help.lr_find.steps")),
+    rule: str = typer.Option("valley", "--rule", help=help_text("help.lr_find.rule")),
     per_epoch: bool = typer.Option(
         False, "--per-epoch",
-        help="The tutorial's variant: 1e-3 * 10**(epoch/20), val_loss vs lr."),
-    epochs: int | None = typer.Option(None, "--epochs", help="Epochs of the per-epoch variant."),
+        help=help_text("help.lr_find.per_epoch")),
+    epochs: int | None = typer.Option(None, "--epochs", help=help_text("help.lr_find.epochs")),
 ) -> None:
     """Find a good learning rate with an LR range test and plot it."""
     lang = language()
@@ -41,16 +43,17 @@ def lr_find(
         console.print(say("cli.lr_find.suggested",
                           lr=f"[bold]{i18n.format_number(result.suggested_lr, lang, 3)}[/]",
                           rule=result.rule))
-    console.print(result.reason, highlight=False)  # lr_finder.py words it in the language
+    console.print(result.reason_in(lang), highlight=False)
     console.print(say("cli.plot", path=folder / "lr_finder.png"), highlight=False)
 
 
 def augment_preview(
-    config: str = typer.Argument(..., help="A config .toml file or a recipe name."),
-    image: Path | None = typer.Argument(None, help="One image to augment N times."),
-    set_: list[str] = typer.Option([], "--set", help="Override a key: --set augment.rotation=0.1."),
+    config: str = typer.Argument(..., help=help_text("help.option.config")),
+    image: Path | None = typer.Argument(None, help=help_text("help.augment_preview.image")),
+    set_: list[str] = typer.Option([], "--set", help=help_text("help.augment_preview.set")),
     count: int = typer.Option(20, "--count", "-n", min=1, max=100),
-    output: Path | None = typer.Option(None, "--output", help="PNG path."),
+    output: Path | None = typer.Option(None, "--output",
+                                       help=help_text("help.augment_preview.output")),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Show N augmented versions of one image, or a batch of augmented training images."""
@@ -61,9 +64,9 @@ def augment_preview(
 
 
 def weights(
-    run: Path = typer.Argument(..., help="A run folder."),
-    layer: str | None = typer.Argument(None, help="Only this layer."),
-    output: Path | None = typer.Option(None, "--output", help="Histogram PNG path."),
+    run: Path = typer.Argument(..., help=help_text("help.option.run")),
+    layer: str | None = typer.Argument(None, help=help_text("help.weights.layer")),
+    output: Path | None = typer.Option(None, "--output", help=help_text("help.weights.output")),
 ) -> None:
     """Per-layer weight/bias shapes and statistics, with a histogram image."""
     lang = language()

@@ -6,23 +6,39 @@ worker it starts speak the same language, and `i18n.resolve_language` decides as
 (`--lang`, then `$VISIONLAB_LANG`, then the system locale). The variable is put back when the
 command ends, so `CliRunner` tests and embedding programs see no change.
 
+The same setting chooses the language of `--help` and of the parser's usage errors: commands
+built with `cls=LanguageCommand` (groups: `LanguageGroup`) show their catalog help texts in it
+(`cli.help_language`). The app reads `--lang` from the command line before click does, so
+`train --help --lang vi` is Vietnamese although click meets `--help` first.
+
 Example:
     app = typer.Typer(cls=LanguageGroup)     # every command of `app` takes --lang
+    app.command("train", cls=LanguageCommand, help=help_text("help.train"))(train)
     say("cli.train.done", path=run.path)     # in the command's language
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from visionlab import i18n
+from visionlab.cli.help_language import (
+    extra_arguments_error,
+    help_in_language,
+    help_text,
+    typer_texts,
+    unknown_command_error,
+    usage_errors_in_language,
+    usage_prefix,
+)
 from visionlab.errors import ConfigError
-
-LANG_HELP = "Language of the output: en or vi. Defaults to $VISIONLAB_LANG, else the locale."
 
 
 def language() -> str:
@@ -50,8 +66,8 @@ def language_option() -> Any:
 
     @probe.command()
     def _probe(lang: Annotated[str | None, typer.Option(
-            "--lang", metavar="LANG", help=LANG_HELP, is_eager=True, expose_value=False,
-            callback=_use_language)] = None) -> None:
+            "--lang", metavar="LANG", help=help_text("help.option.lang"), is_eager=True,
+            expose_value=False, callback=_use_language)] = None) -> None:
         """Never run."""
 
     return next(parameter for parameter in typer.main.get_command(probe).params
@@ -79,8 +95,83 @@ def _restore(previous: str | None) -> None:
         os.environ[i18n.LANGUAGE_ENV] = previous
 
 
-class LanguageGroup(TyperGroup):
-    """A Typer group whose own callback and every command it holds accept `--lang`."""
+def _language_in(args: Sequence[str]) -> str | None:
+    """The language that a valid `--lang` among command-line `args` chooses (the last one, as
+    click keeps the last value of an option), else None. Values after `--` are not options."""
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value.strip().lower() in i18n.LANGUAGES:
+            chosen = value.strip().lower()
+    return chosen
+
+
+@contextlib.contextmanager
+def _language_set(lang: str | None) -> Iterator[None]:
+    """`$VISIONLAB_LANG` is `lang` while the block runs (unchanged when `lang` is None)."""
+    if lang is None:
+        yield
+        return
+    previous = os.environ.get(i18n.LANGUAGE_ENV)
+    os.environ[i18n.LANGUAGE_ENV] = lang
+    try:
+        yield
+    finally:
+        _restore(previous)
+
+
+class _SpeaksLanguage:
+    """`--help`, usage lines and usage errors in the current language (`i18n.current_language`,
+    which `--lang` sets)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with help_in_language(self, ctx, i18n.current_language()):
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces),
+                              prefix=usage_prefix(i18n.current_language()))
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        with usage_errors_in_language(self):
+            return super().make_context(info_name, args, parent=parent,  # type: ignore[misc]
+                                        **extra)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Click refuses extra arguments inside parse_args in English: let them through, then
+        # refuse them here in the reader's language.
+        strict = not ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest = super().parse_args(ctx, args)  # type: ignore[misc]
+        finally:
+            ctx.allow_extra_args = not strict
+        if strict and rest and not ctx.resilient_parsing:
+            raise extra_arguments_error(rest, ctx)
+        return rest
+
+
+class LanguageCommand(_SpeaksLanguage, TyperCommand):
+    """A Typer command that accepts `--lang` and shows its help and usage errors in the
+    reader's language (give it `help=help_text(key)` and `help_text` option helps)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_language_option(self)
+
+
+class LanguageGroup(_SpeaksLanguage, TyperGroup):
+    """A Typer group whose own callback and every command it holds accept `--lang`; its help
+    and usage errors are in the reader's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +182,24 @@ class LanguageGroup(TyperGroup):
         if command is not None:
             _add_language_option(command)
         return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and not ctx.resilient_parsing and \
+                self.get_command(ctx, name) is None:
+            raise unknown_command_error(name, self.list_commands(ctx), ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        """Run the command line in the language of its `--lang`, wherever that option stands.
+
+        Click handles eager options in command-line order, so `train --help --lang vi` would
+        print help before `--lang` is seen, and Typer prints a usage error after the command
+        (and what its `--lang` set) has ended: reading `--lang` first covers both.
+        """
+        with _language_set(_language_in(sys.argv[1:] if args is None else args)), \
+                typer_texts(i18n.current_language()):
+            return super().main(args, *rest, **kwargs)
 
 
 def _add_language_option(command: Any) -> None:

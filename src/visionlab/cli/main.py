@@ -24,6 +24,7 @@ from visionlab.cli import (
     train_commands,
 )
 from visionlab.cli.errors import DEBUG_ENV
+from visionlab.cli.help_language import help_text
 from visionlab.cli.language import LanguageGroup
 
 # LanguageGroup: `--lang` on the app and on every command (`visionlab --lang vi train …` or
@@ -31,7 +32,7 @@ from visionlab.cli.language import LanguageGroup
 app = typer.Typer(
     cls=LanguageGroup,
     name="visionlab",
-    help="Train, evaluate, compare and use image classifiers (Keras 3).",
+    help=help_text("help.app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -50,9 +51,9 @@ def _register_all() -> None:
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", help=help_text("help.app.version")),
     debug: bool = typer.Option(False, "--debug",
-                               help="Show the full traceback of an error instead of one line."),
+                               help=help_text("help.app.debug")),
 ) -> None:
     if debug:
         os.environ[DEBUG_ENV] = "1"

@@ -13,15 +13,16 @@ from rich.table import Table
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 from visionlab.errors import ModelError
 from visionlab.i18n import Message
 
 
 def models_command(
-    pattern: Annotated[str, typer.Argument(help="Shell-style name pattern, e.g. 'cnn*'.")] = "*",
+    pattern: Annotated[str, typer.Argument(help=help_text("help.models.pattern"))] = "*",
     backbones: Annotated[bool, typer.Option(
-        "--backbones", help="List only pretrained backbones for transfer learning.")] = False,
+        "--backbones", help=help_text("help.models.backbones"))] = False,
 ) -> None:
     """List registered models with their kind, description and arguments (with defaults)."""
     lang = language()
@@ -51,16 +52,16 @@ def models_command(
 
 def summary_command(
     model: Annotated[str, typer.Argument(
-        help="Registered model name (see `visionlab models`).")],
+        help=help_text("help.summary.model"))],
     input_shape: Annotated[str, typer.Option(
-        "--input-shape", help="Image shape HEIGHT,WIDTH,CHANNELS.")] = "224,224,3",
+        "--input-shape", help=help_text("help.summary.input_shape"))] = "224,224,3",
     num_outputs: Annotated[int, typer.Option(
-        "--num-outputs", help="Units of the output layer.")] = 10,
+        "--num-outputs", help=help_text("help.summary.num_outputs"))] = 10,
     output_activation: Annotated[str, typer.Option(
-        "--output-activation", help="softmax, sigmoid or linear (logits).")] = "softmax",
+        "--output-activation", help=help_text("help.summary.output_activation"))] = "softmax",
     arguments: Annotated[list[str] | None, typer.Option(
         "--set", "--arg",
-        help="Model argument KEY=VALUE, e.g. --set units=[10,10]. Repeatable.")] = None,
+        help=help_text("help.summary.arguments"))] = None,
 ) -> None:
     """Build a model and print its Keras summary and parameter counts."""
     with user_errors():
@@ -79,8 +80,8 @@ def summary_command(
 
 def register(app: typer.Typer) -> None:
     """Add the `models` and `summary` commands to the visionlab app."""
-    app.command("models")(models_command)
-    app.command("summary")(summary_command)
+    app.command("models", cls=LanguageCommand, help=help_text("help.models"))(models_command)
+    app.command("summary", cls=LanguageCommand, help=help_text("help.summary"))(summary_command)
 
 
 def _parse_input_shape(text: str) -> tuple[int, ...]:

@@ -11,22 +11,23 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, print_warning, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
     """Add the `report` and `compare` commands to `app`."""
-    app.command("report")(report)
-    app.command("compare")(compare)
+    app.command("report", cls=LanguageCommand, help=help_text("help.report"))(report)
+    app.command("compare", cls=LanguageCommand, help=help_text("help.compare"))(compare)
 
 
 def report(
-    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    run: Annotated[Path, typer.Argument(help=help_text("help.option.listed_run"))],
     images: Annotated[bool, typer.Option(
         "--images/--no-images",
-        help="Reload the run's test data to draw the prediction grids.")] = True,
+        help=help_text("help.report.images"))] = True,
     open_report: Annotated[bool, typer.Option(
-        "--open/--no-open", help="Open the report in the web browser.")] = False,
+        "--open/--no-open", help=help_text("help.report.open"))] = False,
 ) -> None:
     """Write the run's self-contained report.html (diagnosis, curves, confusion matrix …)."""
     lang = language()
@@ -42,12 +43,12 @@ def report(
 
 
 def compare(
-    runs: Annotated[list[Path], typer.Argument(help="Two or more run folders.")],
+    runs: Annotated[list[Path], typer.Argument(help=help_text("help.compare.runs"))],
     metric: Annotated[str, typer.Option(
-        "--metric", help="History column to compare, e.g. val_accuracy or val_loss.")]
+        "--metric", help=help_text("help.compare.metric"))]
         = "val_accuracy",
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Folder for compare.html and compare.png.")] = Path("comparison"),
+        "--output", "-o", help=help_text("help.compare.output"))] = Path("comparison"),
 ) -> None:
     """Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."""
     lang = language()

@@ -9,29 +9,30 @@ import typer
 
 from visionlab import api, i18n
 from visionlab.cli.errors import console, print_warning, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def register(app: typer.Typer) -> None:
     """Add the `serve` command to `app`."""
-    app.command("serve")(serve)
+    app.command("serve", cls=LanguageCommand, help=help_text("help.serve"))(serve)
 
 
 def serve(
-    run: Annotated[Path, typer.Argument(help="Run folder (see `visionlab runs`).")],
+    run: Annotated[Path, typer.Argument(help=help_text("help.option.listed_run"))],
     host: Annotated[str, typer.Option(
-        "--host", help="Address to listen on; 0.0.0.0 accepts other machines.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+        "--host", help=help_text("help.serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(
+        "--port", min=1, max=65535, help=help_text("help.serve.port"))] = 8000,
     backend: Annotated[str, typer.Option(
-        "--backend", help="keras (model.keras) or onnx (RUN/exports/onnx, exported if "
-                          "missing).")] = "keras",
+        "--backend", help=help_text("help.serve.backend"))] = "keras",
     max_upload_mb: Annotated[float, typer.Option(
-        "--max-upload-mb", min=0.001, help="Largest image file accepted, in MiB.")] = 10.0,
+        "--max-upload-mb", min=0.001, help=help_text("help.serve.max_upload_mb"))] = 10.0,
     max_files: Annotated[int, typer.Option(
-        "--max-files", min=1, help="Most images in one request.")] = 16,
-    top_k: Annotated[int, typer.Option("--top-k", min=1, help="Classes listed per image.")] = 3,
+        "--max-files", min=1, help=help_text("help.serve.max_files"))] = 16,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, help=help_text("help.serve.top_k"))] = 3,
 ) -> None:
     """Serve the run's model: a page to try it at /, POST /predict, /metadata, /docs."""
     language()  # an invalid $VISIONLAB_LANG stops here, before the model loads

@@ -9,45 +9,44 @@ import typer
 
 from visionlab import api
 from visionlab.cli.errors import console, print_error, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 
 
 def register(app: typer.Typer) -> None:
     """Add the `sweep` and `sweeps` commands to `app`."""
-    app.command("sweep")(sweep)
-    app.command("sweeps")(sweeps)
+    app.command("sweep", cls=LanguageCommand, help=help_text("help.sweep"))(sweep)
+    app.command("sweeps", cls=LanguageCommand, help=help_text("help.sweeps"))(sweeps)
 
 
 def sweep(
     source: Annotated[str | None, typer.Argument(
-        help="A TOML with a \\[sweep] table, or a shipped sweep (see `visionlab sweeps`).")] = None,
+        help=help_text("help.sweep.source"))] = None,
     address: Annotated[str | None, typer.Option(
-        "--address", help="Join a Ray cluster: auto, HOST:PORT or ray://HOST:PORT. "
-                          "Defaults to a local Ray with this machine's cores.")] = None,
+        "--address", help=help_text("help.sweep.address"))] = None,
     resume: Annotated[Path | None, typer.Option(
-        "--resume", help="Continue an interrupted sweep folder; finished trials are kept.")]
+        "--resume", help=help_text("help.sweep.resume"))]
         = None,
     set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a key: --set train.epochs=3, --set sweep.num_samples=8.")]
+        "--set", help=help_text("help.sweep.set"))]
         = None,
     name: Annotated[str | None, typer.Option(
-        "--name", help="Sweep folder prefix. Defaults to the experiment's name.")] = None,
+        "--name", help=help_text("help.sweep.name"))] = None,
     cpus: Annotated[int | None, typer.Option(
-        "--cpus", help="CPUs of the local Ray. Defaults to all of this machine's cores.")]
+        "--cpus", help=help_text("help.sweep.cpus"))]
         = None,
     cpus_per_trial: Annotated[float | None, typer.Option(
-        "--cpus-per-trial", help="CPUs Ray reserves for each trial (sweep.cpus_per_trial).")]
+        "--cpus-per-trial", help=help_text("help.sweep.cpus_per_trial"))]
         = None,
     temp_dir: Annotated[Path | None, typer.Option(
-        "--temp-dir", help="The local Ray's session folder. Defaults to $RAY_TMPDIR or /tmp.")]
+        "--temp-dir", help=help_text("help.sweep.temp_dir"))]
         = None,
     track: Annotated[list[str] | None, typer.Option(
-        "--track", help="Also track every trial: mlflow (nested under one run for the sweep) "
-                        "or tensorboard.")] = None,
+        "--track", help=help_text("help.sweep.track"))] = None,
     tracking_uri: Annotated[str | None, typer.Option(
-        "--tracking-uri", help="MLflow's tracking URI. Defaults to sweeps/mlflow.db.")] = None,
+        "--tracking-uri", help=help_text("help.sweep.tracking_uri"))] = None,
     report: Annotated[bool, typer.Option(
-        "--report/--no-report", help="Write each trial's report.html.")] = True,
+        "--report/--no-report", help=help_text("help.sweep.report"))] = True,
 ) -> None:
     """Run a hyper-parameter sweep on Ray Tune; each trial is an ordinary run folder."""
     lang = language()

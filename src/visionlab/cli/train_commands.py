@@ -15,25 +15,27 @@ from rich.table import Table
 
 from visionlab import _io, api, i18n
 from visionlab.cli.errors import console, print_error, print_warning, user_errors
-from visionlab.cli.language import language, say
+from visionlab.cli.help_language import help_text
+from visionlab.cli.language import LanguageCommand, language, say
 from visionlab.config import EXAMPLE_CONFIG
 from visionlab.errors import TrainingInterrupted, VisionlabError
 
 
 def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("train")(train)
-    app.command("evaluate")(evaluate)
-    app.command("recalibrate-bn")(recalibrate_bn)
-    app.command("predict")(predict)
-    app.command("runs")(runs)
-    app.command("recipes")(recipes)
-    app.command("demo")(demo)
+    app.command("init", cls=LanguageCommand, help=help_text("help.init"))(init)
+    app.command("train", cls=LanguageCommand, help=help_text("help.train"))(train)
+    app.command("evaluate", cls=LanguageCommand, help=help_text("help.evaluate"))(evaluate)
+    app.command("recalibrate-bn", cls=LanguageCommand,
+                help=help_text("help.recalibrate_bn"))(recalibrate_bn)
+    app.command("predict", cls=LanguageCommand, help=help_text("help.predict"))(predict)
+    app.command("runs", cls=LanguageCommand, help=help_text("help.runs"))(runs)
+    app.command("recipes", cls=LanguageCommand, help=help_text("help.recipes"))(recipes)
+    app.command("demo", cls=LanguageCommand, help=help_text("help.demo"))(demo)
 
 
 def init(
-    path: Path = typer.Argument(Path("experiment.toml"), help="Where to write the example config."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    path: Path = typer.Argument(Path("experiment.toml"), help=help_text("help.init.path")),
+    force: bool = typer.Option(False, "--force", help=help_text("help.init.force")),
 ) -> None:
     """Write a commented example experiment config."""
     with user_errors():
@@ -45,23 +47,22 @@ def init(
 
 
 def train(
-    config: str | None = typer.Argument(None, help="A config .toml file or a recipe name."),
-    set_: list[str] = typer.Option([], "--set", help="Override a key: --set train.epochs=3."),
-    name: str | None = typer.Option(None, "--name", help="Run name (folder prefix)."),
-    resume: Path | None = typer.Option(None, "--resume", help="Continue an interrupted run."),
+    config: str | None = typer.Argument(None, help=help_text("help.option.config")),
+    set_: list[str] = typer.Option([], "--set", help=help_text("help.train.set")),
+    name: str | None = typer.Option(None, "--name", help=help_text("help.train.name")),
+    resume: Path | None = typer.Option(None, "--resume", help=help_text("help.train.resume")),
     repeat: int = typer.Option(1, "--repeat", min=1,
-                               help="Train N times with seeds seed..seed+N-1."),
+                               help=help_text("help.train.repeat")),
     weights: Path | None = typer.Option(None, "--weights",
-                                           help="Local pretrained weights file for the backbone."),
-    runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
-    no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+                                           help=help_text("help.train.weights")),
+    runs_dir: Path | None = typer.Option(None, "--runs-dir",
+                                         help=help_text("help.option.runs_dir")),
+    no_report: bool = typer.Option(False, "--no-report", help=help_text("help.train.no_report")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=help_text("help.train.quiet")),
     track: list[str] = typer.Option(
-        [], "--track", help="Also log to mlflow or tensorboard (repeatable; sets the config's "
-                            "tracking)."),
+        [], "--track", help=help_text("help.train.track")),
     tracking_uri: str | None = typer.Option(
-        None, "--tracking-uri", help="MLflow tracking URI, e.g. http://host:5000. Default: "
-                                     "$MLFLOW_TRACKING_URI, else runs/mlflow.db (SQLite)."),
+        None, "--tracking-uri", help=help_text("help.train.tracking_uri")),
 ) -> None:
     """Train a config or recipe into a run folder (resumable, with a report)."""
     verbose = 0 if quiet else 1
@@ -114,9 +115,10 @@ def _print_finished(run) -> None:
 
 
 def evaluate(
-    run: Path = typer.Argument(..., help="A run folder."),
-    data: str | None = typer.Option(None, "--data", help="Another dataset name or folder."),
-    data_path: str | None = typer.Option(None, "--data-path", help="Where the dataset files are."),
+    run: Path = typer.Argument(..., help=help_text("help.option.run")),
+    data: str | None = typer.Option(None, "--data", help=help_text("help.evaluate.data")),
+    data_path: str | None = typer.Option(None, "--data-path",
+                                         help=help_text("help.evaluate.data_path")),
 ) -> None:
     """Evaluate a run's model on its test split or on other data."""
     lang = language()
@@ -139,8 +141,9 @@ def evaluate(
 
 
 def recalibrate_bn(
-    run: Path = typer.Argument(..., help="A run folder."),
-    report: bool = typer.Option(True, "--report/--no-report", help="Rewrite report.html."),
+    run: Path = typer.Argument(..., help=help_text("help.option.run")),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help=help_text("help.recalibrate_bn.report")),
 ) -> None:
     """Recompute a run's batch-norm statistics exactly (precise BN) and evaluate it again."""
     lang = language()
@@ -158,13 +161,13 @@ def recalibrate_bn(
 
 
 def predict(
-    run: Path = typer.Argument(..., help="A run folder."),
-    images: list[Path] = typer.Argument(..., help="Image files or folders."),
-    top_k: int = typer.Option(3, "--top-k", min=1, help="How many classes to show per image."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
+    run: Path = typer.Argument(..., help=help_text("help.option.run")),
+    images: list[Path] = typer.Argument(..., help=help_text("help.predict.images")),
+    top_k: int = typer.Option(3, "--top-k", min=1, help=help_text("help.predict.top_k")),
+    as_json: bool = typer.Option(False, "--json", help=help_text("help.predict.json")),
+    as_csv: bool = typer.Option(False, "--csv", help=help_text("help.predict.csv")),
     plot: Path | None = typer.Option(None, "--plot",
-                                     help="Save a figure per image in this folder."),
+                                     help=help_text("help.predict.plot")),
 ) -> None:
     """Predict the class of new images with a trained run (bad files are reported, not fatal)."""
     lang = language()
@@ -204,7 +207,8 @@ def predict(
 
 
 def runs(
-    runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Parent folder of runs."),
+    runs_dir: Path | None = typer.Option(None, "--runs-dir",
+                                         help=help_text("help.option.runs_dir")),
 ) -> None:
     """List runs: name, dataset, model, best validation accuracy, test accuracy, time."""
     lang = language()
@@ -268,8 +272,8 @@ def recipes() -> None:
 
 
 def demo(
-    epochs: int = typer.Option(2, "--epochs", min=1, help="Epochs to train."),
-    recipe: str = typer.Option("fashion-mnist-cnn", "--recipe", help="Recipe to train."),
+    epochs: int = typer.Option(2, "--epochs", min=1, help=help_text("help.demo.epochs")),
+    recipe: str = typer.Option("fashion-mnist-cnn", "--recipe", help=help_text("help.demo.recipe")),
 ) -> None:
     """Train the default recipe on real Fashion-MNIST for a couple of epochs and show the run."""
     train(config=recipe, set_=[f"train.epochs={epochs}"], name=f"demo-{recipe}", resume=None,

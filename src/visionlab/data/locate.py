@@ -40,7 +40,7 @@ from visionlab.data.dataset import ImageDataset
 from visionlab.data.idx import gunzip_if_needed
 from visionlab.data.registry import BuiltinDataset, get_dataset_entry
 from visionlab.errors import DataError
-from visionlab.i18n import Message
+from visionlab.i18n import Label, Message, joined
 
 DOWNLOAD_TIMEOUT_SECONDS = 60
 _CHUNK_SIZE = 1 << 16
@@ -68,7 +68,11 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Place:
-    """One folder of the lookup order and what to call it in messages."""
+    """One folder of the lookup order and what to call it in messages.
+
+    `label` is an option name (`"--data-path"`, `"$VISIONLAB_DATA"`) or an `i18n.Label` for
+    words ("Keras cache"), which messages show in the reader's language.
+    """
 
     label: str
     path: Path
@@ -80,7 +84,8 @@ class Location:
 
     Attributes:
         path: the folder or file that holds the data.
-        place: the lookup step that found it (`"visionlab cache"`, `"Keras cache"` …).
+        place: the lookup step that found it (`"visionlab cache"`, `"Keras cache"` …): a
+            `Place.label`, so messages show words in the reader's language.
         layout: the file layout: `"idx"`, `"npz"`, `"cifar-folder"`, `"cifar-archive"`, `"bundled"`.
         files: official file name -> the file found for it.
         note: how `fetch` obtained the files ("already present", "copied from …" …), a catalog
@@ -94,9 +99,13 @@ class Location:
     files: dict[str, Path] = field(default_factory=dict)
     note: Message | None = None
 
-    def describe(self) -> str:
-        """Return `"<path> (<place>)"` for tables and messages."""
-        return f"{self.path} ({self.place})"
+    def describe(self, lang: str | None = None) -> str:
+        """Return `"<path> (<place>)"` for tables and messages, in `lang`.
+
+        Args:
+            lang: `"en"` or `"vi"`. Defaults to None (`i18n.current_language()`).
+        """
+        return Message("data.place.describe", {"path": self.path, "place": self.place}).render(lang)
 
 
 def visionlab_data_root() -> Path:
@@ -108,8 +117,10 @@ def visionlab_data_root() -> Path:
 
 
 def cache_label() -> str:
-    """Return how messages name the visionlab cache: `$VISIONLAB_DATA` when it is set."""
-    return "$VISIONLAB_DATA" if os.environ.get("VISIONLAB_DATA") else "visionlab cache"
+    """Return how messages name the visionlab cache: `$VISIONLAB_DATA` when it is set, else the
+    label "visionlab cache" (an `i18n.Label`, shown in the reader's language)."""
+    return "$VISIONLAB_DATA" if os.environ.get("VISIONLAB_DATA") else \
+        Label("data.place.visionlab_cache")
 
 
 def dataset_cache_dir(name: str) -> Path:
@@ -265,8 +276,10 @@ class FileDataset(BuiltinDataset):
             return [Place("--data-path", Path(data_path).expanduser())]
         places = [Place(cache_label(), dataset_cache_dir(self.name))]
         if self.keras_subfolder is not None:
-            places.append(Place("Keras cache", keras_datasets_dir() / self.keras_subfolder))
-        places.extend(Place("system", Path(folder)) for folder in self.system_folders)
+            places.append(Place(Label("data.place.keras_cache"),
+                                keras_datasets_dir() / self.keras_subfolder))
+        places.extend(Place(Label("data.place.system"), Path(folder))
+                      for folder in self.system_folders)
         return places
 
     def locate(self, data_path: str | Path | None = None) -> Location | None:
@@ -352,7 +365,8 @@ class FileDataset(BuiltinDataset):
 
     def not_found_error(self, places: list[Place], failure: str | None = None) -> DataError:
         """Build the one error that lists every place looked in and how to get the files."""
-        looked = "\n".join(f"  - {place.path} ({place.label})" for place in places)
+        looked = joined([Message("data.place.looked", {"path": place.path, "place": place.label})
+                         for place in places], "\n")
         reason = Message("error.data.download_failed", {"failure": failure}) if failure else \
             Message("error.data.download_not_allowed")
         urls = ", ".join(source.url for source in self.download_files())

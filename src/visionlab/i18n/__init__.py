@@ -12,7 +12,9 @@ uses that setting.
 
 Code that decides *what* to say before it knows the reader's language (the diagnosis rules)
 builds a `Message` (a key and its values) and passes numbers as `Localized` values (`percent`,
-`points`, `number`, `count`, `term`); they are formatted when the message is rendered.
+`points`, `number`, `count`, `term`); they are formatted when the message is rendered. A name
+that is also stored as text (a place in the dataset lookup order) is a `Label`: a `str` of its
+English text that a message renders in the reader's language.
 
 Example:
     t("section.diagnosis", "vi")                      # "Chẩn đoán"
@@ -134,7 +136,7 @@ def t(key: str, lang: str | None = None, /, **fmt: Any) -> str:
 
 
 def _rendered(value: Any, lang: str) -> Any:
-    return value.render(lang) if isinstance(value, (Localized, Message)) else value
+    return value.render(lang) if isinstance(value, (Localized, Message, Label)) else value
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,33 @@ class Message:
     def render(self, lang: str | None = None) -> str:
         """Return the message's text in `lang`. Defaults to None (`current_language()`)."""
         return t(self.key, lang, **self.values)
+
+
+class Label(str):
+    """A catalog word that is also a plain `str`: its English text.
+
+    For names that are stored and compared as text (a dataset's `found_in` in run.json, a
+    place in the lookup order) but read in the reader's language inside a message: `t()` renders
+    a `Label` value by its `key`. Unlike `term(key)` it can stand wherever a string is expected.
+
+    Example:
+        place = Label("data.place.keras_cache")   # == "Keras cache"
+        t("data.location.copied", "vi", source="~/.keras", place=place)  # "... (bộ nhớ đệm ...)"
+    """
+
+    key: str
+
+    def __new__(cls, key: str) -> Label:
+        label = super().__new__(cls, t(key, "en"))
+        label.key = key
+        return label
+
+    def __getnewargs__(self) -> tuple[str]:  # pickling builds it again from its key
+        return (self.key,)
+
+    def render(self, lang: str | None = None) -> str:
+        """Return the label in `lang`. Defaults to None (`current_language()`)."""
+        return t(self.key, lang)
 
 
 def format_number(value: float | None, lang: str = "en", digits: int = 4) -> str:

@@ -1187,6 +1187,11 @@ MESSAGES: dict[str, str] = {
     "data.location.extracted": "extracted from {source} ({place})",
     "data.location.downloaded": "downloaded from {urls}",
     "data.location.bundled": "bundled with scikit-learn; nothing to fetch",
+    "data.place.visionlab_cache": "visionlab cache",
+    "data.place.keras_cache": "Keras cache",
+    "data.place.system": "system",
+    "data.place.describe": "{path} ({place})",
+    "data.place.looked": "  - {path} ({place})",
     # -- top losses, confused pairs, dead units (evaluation/interpretation.py) -----------------
     "error.evaluation.top_losses.lengths": (
         "top_losses got {labels} labels but {rows} probability rows; pass the y_true and y_prob "
@@ -1206,11 +1211,6 @@ MESSAGES: dict[str, str] = {
     "error.evaluation.dead_units.unreadable": (
         "Cannot read the intermediate outputs of model '{model}' ({error}); dead units can "
         "only be measured on a built functional or Sequential model."),
-    "error.evaluation.dead_units.nested_input": (
-        "Cannot read the intermediate outputs of model '{model}': its nested model '{nested}' "
-        "is not called exactly once on one input. Dead units can only be measured when every "
-        "trainable nested model is called once; build the model so that '{nested}' is called "
-        "once."),
     # -- the model registry and its arguments (models/registry.py) -----------------------------
     "error.model.kind": "Model kind must be one of {choices}; got {value}.",
     "error.model.list_hint": " Run `visionlab models` to list them.",
@@ -1367,4 +1367,187 @@ MESSAGES: dict[str, str] = {
     "error.model.transfer.run_head": (
         "The model of run '{run}' does not end in a visionlab model with a 'predictions' layer, "
         "so its output layer cannot be replaced. Use a run trained by `visionlab train`."),
+    # -- command-line help (cli/help_language.py: `--help`, Typer's words, usage errors) -------
+    "help.app": "Train, evaluate, compare and use image classifiers (Keras 3).",
+    "help.app.version": "Print the version and exit.",
+    "help.app.debug": "Show the full traceback of an error instead of one line.",
+    "help.option.lang": (
+        "Language of the output: en or vi. Defaults to $VISIONLAB_LANG, else the locale."),
+    "help.option.help": "Show this message and exit.",
+    "help.option.config": "A config .toml file or a recipe name.",
+    "help.option.run": "A run folder.",
+    "help.option.listed_run": "Run folder (see `visionlab runs`).",
+    "help.option.data_path": "Where to look for a built-in dataset's files.",
+    "help.option.runs_dir": "Parent folder of runs.",
+    "help.option.cache_dir": (
+        "Cache folder. Defaults to $VISIONLAB_CACHE/decoded or ~/.cache/visionlab/decoded."),
+    "help.explore": (
+        "Show images per split and class, sizes, colour modes and bad files; draw figures."),
+    "help.explore.data": "Dataset name (mnist, cifar10 …) or image folder.",
+    "help.explore.output": "Output folder. Defaults to explore/<dataset-name>/.",
+    "help.explore.seed": "Seed for the sample images and splits.",
+    "help.explore.image_size": (
+        "Resize to this side in pixels (folders default to 224; built-ins keep their size)."),
+    "help.explore.samples_per_class": "Sample images per class in samples.png.",
+    "help.audit": (
+        "Find duplicates, train/test leaks, label conflicts, size outliers and gray RGB "
+        "images.\n\nWrites audit.html (the images side by side), audit.txt (the images to leave "
+        "out: set data.exclude = \"audit.txt\" in an experiment) and audit.json."),
+    "help.audit.data": "Dataset name (mnist, dogs_vs_cats …) or image folder.",
+    "help.audit.output": "Output folder. Defaults to audit/<dataset-name>/.",
+    "help.audit.threshold": (
+        "Perceptual-hash bits (of 64) of a near duplicate; -1 skips near duplicates."),
+    "help.audit.image_size": "Side folders are decoded at (arrays keep theirs).",
+    "help.audit.validation_fraction": "A folder's validation share, as data.validation_split.",
+    "help.audit.seed": "Seed of a folder's train/validation/test split.",
+    "help.models": (
+        "List registered models with their kind, description and arguments (with defaults)."),
+    "help.models.pattern": "Shell-style name pattern, e.g. 'cnn*'.",
+    "help.models.backbones": "List only pretrained backbones for transfer learning.",
+    "help.summary": "Build a model and print its Keras summary and parameter counts.",
+    "help.summary.model": "Registered model name (see `visionlab models`).",
+    "help.summary.input_shape": "Image shape HEIGHT,WIDTH,CHANNELS.",
+    "help.summary.num_outputs": "Units of the output layer.",
+    "help.summary.output_activation": "softmax, sigmoid or linear (logits).",
+    "help.summary.arguments": "Model argument KEY=VALUE, e.g. --set units=[10,10]. Repeatable.",
+    "help.init": "Write a commented example experiment config.",
+    "help.init.path": "Where to write the example config.",
+    "help.init.force": "Overwrite an existing file.",
+    "help.train": "Train a config or recipe into a run folder (resumable, with a report).",
+    "help.train.set": "Override a key: --set train.epochs=3.",
+    "help.train.name": "Run name (folder prefix).",
+    "help.train.resume": "Continue an interrupted run.",
+    "help.train.repeat": "Train N times with seeds seed..seed+N-1.",
+    "help.train.weights": "Local pretrained weights file for the backbone.",
+    "help.train.no_report": "Skip the HTML report.",
+    "help.train.quiet": "No progress output.",
+    "help.train.track": (
+        "Also log to mlflow or tensorboard (repeatable; sets the config's tracking)."),
+    "help.train.tracking_uri": (
+        "MLflow tracking URI, e.g. http://host:5000. Default: $MLFLOW_TRACKING_URI, else "
+        "runs/mlflow.db (SQLite)."),
+    "help.evaluate": "Evaluate a run's model on its test split or on other data.",
+    "help.evaluate.data": "Another dataset name or folder.",
+    "help.evaluate.data_path": "Where the dataset files are.",
+    "help.recalibrate_bn": (
+        "Recompute a run's batch-norm statistics exactly (precise BN) and evaluate it again."),
+    "help.recalibrate_bn.report": "Rewrite report.html.",
+    "help.predict": (
+        "Predict the class of new images with a trained run (bad files are reported, not "
+        "fatal)."),
+    "help.predict.images": "Image files or folders.",
+    "help.predict.top_k": "How many classes to show per image.",
+    "help.predict.json": "Print JSON.",
+    "help.predict.csv": "Print CSV.",
+    "help.predict.plot": "Save a figure per image in this folder.",
+    "help.runs": "List runs: name, dataset, model, best validation accuracy, test accuracy, time.",
+    "help.recipes": (
+        "List the built-in recipes with the tutorial's published figure (or our own target)."),
+    "help.demo": (
+        "Train the default recipe on real Fashion-MNIST for a couple of epochs and show the run."),
+    "help.demo.epochs": "Epochs to train.",
+    "help.demo.recipe": "Recipe to train.",
+    "help.report": (
+        "Write the run's self-contained report.html (diagnosis, curves, confusion matrix …)."),
+    "help.report.images": "Reload the run's test data to draw the prediction grids.",
+    "help.report.open": "Open the report in the web browser.",
+    "help.compare": (
+        "Compare runs: differing config keys, best/final metric, test accuracy, overlaid curves."),
+    "help.compare.runs": "Two or more run folders.",
+    "help.compare.metric": "History column to compare, e.g. val_accuracy or val_loss.",
+    "help.compare.output": "Folder for compare.html and compare.png.",
+    "help.lr_find": "Find a good learning rate with an LR range test and plot it.",
+    "help.lr_find.set": "Override a key: --set train.batch_size=64.",
+    "help.lr_find.output": "Output folder.",
+    "help.lr_find.steps": "Mini-batches in the sweep.",
+    "help.lr_find.rule": "valley or steepest.",
+    "help.lr_find.per_epoch": "The tutorial's variant: 1e-3 * 10**(epoch/20), val_loss vs lr.",
+    "help.lr_find.epochs": "Epochs of the per-epoch variant.",
+    "help.augment_preview": (
+        "Show N augmented versions of one image, or a batch of augmented training images."),
+    "help.augment_preview.image": "One image to augment N times.",
+    "help.augment_preview.set": "Override a key: --set augment.rotation=0.1.",
+    "help.augment_preview.output": "PNG path.",
+    "help.weights": "Per-layer weight/bias shapes and statistics, with a histogram image.",
+    "help.weights.layer": "Only this layer.",
+    "help.weights.output": "Histogram PNG path.",
+    "help.export": "Export the run's model, run it in its own runtime and check it matches Keras.",
+    "help.export.format": "saved_model, onnx or tflite (alias litert).",
+    "help.export.output": "Export folder. Defaults to RUN/exports/FORMAT/.",
+    "help.export.parity_images": "Test images compared with the Keras model (0: every test image).",
+    "help.export.tolerance": "Largest allowed difference of any output probability.",
+    "help.serve": "Serve the run's model: a page to try it at /, POST /predict, /metadata, /docs.",
+    "help.serve.host": "Address to listen on; 0.0.0.0 accepts other machines.",
+    "help.serve.port": "TCP port.",
+    "help.serve.backend": (
+        "keras (model.keras) or onnx (RUN/exports/onnx, exported if missing)."),
+    "help.serve.max_upload_mb": "Largest image file accepted, in MiB.",
+    "help.serve.max_files": "Most images in one request.",
+    "help.serve.top_k": "Classes listed per image.",
+    "help.sweep": "Run a hyper-parameter sweep on Ray Tune; each trial is an ordinary run folder.",
+    "help.sweep.source": (
+        "A TOML with a \\[sweep] table, or a shipped sweep (see `visionlab sweeps`)."),
+    "help.sweep.address": (
+        "Join a Ray cluster: auto, HOST:PORT or ray://HOST:PORT. Defaults to a local Ray with "
+        "this machine's cores."),
+    "help.sweep.resume": "Continue an interrupted sweep folder; finished trials are kept.",
+    "help.sweep.set": "Override a key: --set train.epochs=3, --set sweep.num_samples=8.",
+    "help.sweep.name": "Sweep folder prefix. Defaults to the experiment's name.",
+    "help.sweep.cpus": "CPUs of the local Ray. Defaults to all of this machine's cores.",
+    "help.sweep.cpus_per_trial": "CPUs Ray reserves for each trial (sweep.cpus_per_trial).",
+    "help.sweep.temp_dir": "The local Ray's session folder. Defaults to $RAY_TMPDIR or /tmp.",
+    "help.sweep.track": (
+        "Also track every trial: mlflow (nested under one run for the sweep) or tensorboard."),
+    "help.sweep.tracking_uri": "MLflow's tracking URI. Defaults to sweeps/mlflow.db.",
+    "help.sweep.report": "Write each trial's report.html.",
+    "help.sweeps": "List the shipped sweeps (run one with `visionlab sweep NAME`).",
+    "help.datasets": "List the built-in datasets and where their files are, or fetch one.",
+    "help.datasets.fetch": (
+        "Make a built-in dataset present locally (copy from a local source or download, "
+        "verified)."),
+    "help.datasets.fetch.name": "Built-in dataset name (see `visionlab datasets`).",
+    "help.datasets.fetch.quiet": "Print nothing on success (no progress bar).",
+    "help.datasets.fetch.data_path": (
+        "Folder to put the files in. Defaults to $VISIONLAB_DATA/NAME "
+        "(~/.cache/visionlab/datasets/NAME)."),
+    "help.datasets.fetch.from": (
+        "Install from this local copy only (a folder of the dataset's files, or its archive), "
+        "verified; nothing is downloaded."),
+    "help.cache": "Show or clear the decoded-image cache of image folders.",
+    "help.cache.clear": (
+        "Delete cached decoded images; the next load of those folders decodes them again."),
+    "help.cache.clear.folder": (
+        "Only clear what was decoded from this image folder (default: everything)."),
+    "cli.typer.usage": "Usage: ",
+    "cli.typer.arguments": "Arguments",
+    "cli.typer.options": "Options",
+    "cli.typer.commands": "Commands",
+    "cli.typer.default": "[default: {}]",
+    "cli.typer.env_var": "[env var: {}]",
+    "cli.typer.required": "[required]",
+    "cli.typer.deprecated": "(deprecated) ",
+    "cli.typer.error": "Error",
+    "cli.typer.aborted": "Aborted.",
+    "cli.typer.try_help": "Try [blue]'{command_path} {help_option}'[/] for help.",
+    "cli.usage_error.no_such_option": "No such option: {option}",
+    "cli.usage_error.possible_options": "{message} (Possible options: {options})",
+    "cli.usage_error.missing.argument": "Missing argument {name}.",
+    "cli.usage_error.missing.option": "Missing option {name}.",
+    "cli.usage_error.missing.parameter": "Missing parameter {name}.",
+    "cli.usage_error.invalid_value": "Invalid value for {name}: {problem}",
+    "cli.usage_error.value.not_integer": (
+        "Input should be a valid integer, unable to parse string as an integer"),
+    "cli.usage_error.value.not_number": (
+        "Input should be a valid number, unable to parse string as a number"),
+    "cli.usage_error.value.not_boolean": (
+        "Input should be a valid boolean, unable to interpret input"),
+    "cli.usage_error.value.at_least": "Input should be greater than or equal to {limit}",
+    "cli.usage_error.value.above": "Input should be greater than {limit}",
+    "cli.usage_error.value.at_most": "Input should be less than or equal to {limit}",
+    "cli.usage_error.value.below": "Input should be less than {limit}",
+    "cli.usage_error.needs_value": "Option '{option}' requires an argument.",
+    "cli.usage_error.no_value": "Option '{option}' does not take a value.",
+    "cli.usage_error.no_such_command": "No such command '{name}'.",
+    "cli.usage_error.did_you_mean": "{message} Did you mean {names}?",
+    "cli.usage_error.extra_arguments": "Got unexpected extra argument(s) ({arguments})",
 }

@@ -1228,6 +1228,11 @@ MESSAGES: dict[str, str] = {
     "data.location.extracted": "đã giải nén từ {source} ({place})",
     "data.location.downloaded": "đã tải xuống từ {urls}",
     "data.location.bundled": "đi kèm scikit-learn; không cần tải gì",
+    "data.place.visionlab_cache": "bộ nhớ đệm của visionlab",
+    "data.place.keras_cache": "bộ nhớ đệm của Keras",
+    "data.place.system": "thư mục hệ thống",
+    "data.place.describe": "{path} ({place})",
+    "data.place.looked": "  - {path} ({place})",
     # -- top loss, cặp lớp hay nhầm, nơ-ron chết (evaluation/interpretation.py) ----------------
     "error.evaluation.top_losses.lengths": (
         "top_losses nhận {labels} nhãn nhưng {rows} hàng xác suất; hãy truyền y_true và y_prob "
@@ -1247,11 +1252,6 @@ MESSAGES: dict[str, str] = {
     "error.evaluation.dead_units.unreadable": (
         "Không đọc được đầu ra trung gian của mô hình '{model}' ({error}); chỉ đo được nơ-ron "
         "chết trên một mô hình functional hoặc Sequential đã được dựng."),
-    "error.evaluation.dead_units.nested_input": (
-        "Không đọc được đầu ra trung gian của mô hình '{model}': mô hình lồng nhau '{nested}' "
-        "của nó không được gọi đúng một lần trên một đầu vào. Chỉ đo được nơ-ron chết khi mọi mô "
-        "hình lồng nhau huấn luyện được đều được gọi một lần; hãy dựng mô hình sao cho "
-        "'{nested}' chỉ được gọi một lần."),
     # -- sổ đăng ký mô hình và tham số của nó (models/registry.py) -----------------------------
     "error.model.kind": "Loại mô hình phải là một trong {choices}; nhận được {value}.",
     "error.model.list_hint": " Chạy `visionlab models` để xem danh sách.",
@@ -1418,4 +1418,219 @@ MESSAGES: dict[str, str] = {
         "Mô hình của run '{run}' không kết thúc bằng một mô hình visionlab có tầng "
         "'predictions', nên không thể thay tầng đầu ra của nó. Hãy dùng một run được huấn luyện "
         "bằng `visionlab train`."),
+    # -- trợ giúp của dòng lệnh (cli/help_language.py: `--help`, chữ của Typer, lỗi cú pháp) ---
+    "help.app": "Huấn luyện, đánh giá, so sánh và sử dụng bộ phân loại ảnh (Keras 3).",
+    "help.app.version": "In phiên bản rồi thoát.",
+    "help.app.debug": "Hiện toàn bộ traceback của lỗi thay vì chỉ một dòng.",
+    "help.option.lang": (
+        "Ngôn ngữ của đầu ra: en hoặc vi. Mặc định theo $VISIONLAB_LANG, nếu không có thì theo "
+        "ngôn ngữ của hệ thống."),
+    "help.option.help": "Hiện trợ giúp này rồi thoát.",
+    "help.option.config": "Một tệp cấu hình .toml hoặc tên một công thức (recipe).",
+    "help.option.run": "Một thư mục lần chạy.",
+    "help.option.listed_run": "Thư mục lần chạy (xem `visionlab runs`).",
+    "help.option.data_path": "Nơi tìm các tệp của bộ dữ liệu có sẵn.",
+    "help.option.runs_dir": "Thư mục chứa các lần chạy.",
+    "help.option.cache_dir": (
+        "Thư mục bộ nhớ đệm. Mặc định là $VISIONLAB_CACHE/decoded hoặc "
+        "~/.cache/visionlab/decoded."),
+    "help.explore": (
+        "Thống kê số ảnh theo từng tập và từng lớp, kích thước, chế độ màu và các tệp hỏng; vẽ "
+        "biểu đồ."),
+    "help.explore.data": "Tên bộ dữ liệu (mnist, cifar10 …) hoặc thư mục ảnh.",
+    "help.explore.output": "Thư mục đầu ra. Mặc định là explore/<tên-bộ-dữ-liệu>/.",
+    "help.explore.seed": "Hạt giống cho ảnh mẫu và việc chia tập.",
+    "help.explore.image_size": (
+        "Đưa ảnh về cạnh này, tính bằng điểm ảnh (thư mục ảnh mặc định là 224; bộ dữ liệu có "
+        "sẵn giữ kích thước gốc)."),
+    "help.explore.samples_per_class": "Số ảnh mẫu của mỗi lớp trong samples.png.",
+    "help.audit": (
+        "Tìm ảnh trùng lặp, rò rỉ giữa tập huấn luyện và tập kiểm tra, mâu thuẫn nhãn, kích "
+        "thước bất thường và ảnh xám lưu dạng RGB.\n\nGhi audit.html (các ảnh đặt cạnh nhau), "
+        "audit.txt (các ảnh nên loại bỏ: đặt data.exclude = \"audit.txt\" trong một thí nghiệm) "
+        "và audit.json."),
+    "help.audit.data": "Tên bộ dữ liệu (mnist, dogs_vs_cats …) hoặc thư mục ảnh.",
+    "help.audit.output": "Thư mục đầu ra. Mặc định là audit/<tên-bộ-dữ-liệu>/.",
+    "help.audit.threshold": (
+        "Hai ảnh là gần trùng khi hash cảm nhận (64 bit) của chúng lệch không quá ngần này bit; "
+        "-1 để bỏ qua ảnh gần trùng."),
+    "help.audit.image_size": (
+        "Cạnh mà ảnh của thư mục được giải mã về (dữ liệu dạng mảng giữ kích thước của nó)."),
+    "help.audit.validation_fraction": (
+        "Tỉ lệ dành cho tập kiểm định của một thư mục ảnh, như data.validation_split."),
+    "help.audit.seed": "Hạt giống để chia thư mục ảnh thành tập huấn luyện/kiểm định/kiểm tra.",
+    "help.models": (
+        "Liệt kê các mô hình đã đăng ký cùng loại, mô tả và tham số của chúng (kèm giá trị mặc "
+        "định)."),
+    "help.models.pattern": "Mẫu tên kiểu shell, ví dụ 'cnn*'.",
+    "help.models.backbones": (
+        "Chỉ liệt kê các mạng nền (backbone) đã huấn luyện sẵn để học chuyển giao (transfer)."),
+    "help.summary": "Dựng một mô hình rồi in bản tóm tắt Keras và số tham số của nó.",
+    "help.summary.model": "Tên mô hình đã đăng ký (xem `visionlab models`).",
+    "help.summary.input_shape": "Kích thước ảnh HEIGHT,WIDTH,CHANNELS (cao, rộng, số kênh).",
+    "help.summary.num_outputs": "Số nơ-ron của tầng đầu ra.",
+    "help.summary.output_activation": "softmax, sigmoid hoặc linear (logit).",
+    "help.summary.arguments": (
+        "Tham số của mô hình KEY=VALUE, ví dụ --set units=[10,10]. Có thể lặp lại."),
+    "help.init": "Ghi một tệp cấu hình thí nghiệm mẫu có chú thích.",
+    "help.init.path": "Nơi ghi tệp cấu hình mẫu.",
+    "help.init.force": "Ghi đè tệp đã có.",
+    "help.train": (
+        "Huấn luyện một cấu hình hoặc công thức vào một thư mục lần chạy (có thể chạy tiếp, kèm "
+        "báo cáo)."),
+    "help.train.set": "Ghi đè một khóa: --set train.epochs=3.",
+    "help.train.name": "Tên lần chạy (tiền tố của thư mục).",
+    "help.train.resume": "Chạy tiếp một lần chạy bị ngắt.",
+    "help.train.repeat": "Huấn luyện N lần với các hạt giống seed..seed+N-1.",
+    "help.train.weights": "Tệp trọng số đã huấn luyện sẵn trên máy cho mạng nền (backbone).",
+    "help.train.no_report": "Bỏ qua báo cáo HTML.",
+    "help.train.quiet": "Không in tiến trình.",
+    "help.train.track": (
+        "Ghi thêm vào mlflow hoặc tensorboard (có thể lặp lại; đặt mục tracking của cấu "
+        "hình)."),
+    "help.train.tracking_uri": (
+        "URI theo dõi của MLflow, ví dụ http://host:5000. Mặc định: $MLFLOW_TRACKING_URI, nếu "
+        "không có thì runs/mlflow.db (SQLite)."),
+    "help.evaluate": (
+        "Đánh giá mô hình của một lần chạy trên tập kiểm tra của nó hoặc trên dữ liệu khác."),
+    "help.evaluate.data": "Tên hoặc thư mục của một bộ dữ liệu khác.",
+    "help.evaluate.data_path": "Nơi chứa các tệp của bộ dữ liệu.",
+    "help.recalibrate_bn": (
+        "Tính lại chính xác thống kê chuẩn hóa theo lô (batch norm) của một lần chạy (precise "
+        "BN) rồi đánh giá lại."),
+    "help.recalibrate_bn.report": "Ghi lại report.html.",
+    "help.predict": (
+        "Dự đoán lớp của ảnh mới bằng một lần chạy đã huấn luyện (tệp hỏng được báo lại, không "
+        "làm dừng lệnh)."),
+    "help.predict.images": "Các tệp ảnh hoặc thư mục ảnh.",
+    "help.predict.top_k": "Số lớp hiển thị cho mỗi ảnh.",
+    "help.predict.json": "In dạng JSON.",
+    "help.predict.csv": "In dạng CSV.",
+    "help.predict.plot": "Lưu một hình cho mỗi ảnh vào thư mục này.",
+    "help.runs": (
+        "Liệt kê các lần chạy: tên, bộ dữ liệu, mô hình, độ chính xác kiểm định cao nhất, độ "
+        "chính xác kiểm tra, thời gian."),
+    "help.recipes": (
+        "Liệt kê các công thức có sẵn kèm con số công bố trong bài hướng dẫn (hoặc mục tiêu "
+        "riêng của visionlab)."),
+    "help.demo": (
+        "Huấn luyện công thức mặc định trên Fashion-MNIST thật trong vài epoch rồi hiển thị lần "
+        "chạy."),
+    "help.demo.epochs": "Số epoch huấn luyện.",
+    "help.demo.recipe": "Công thức để huấn luyện.",
+    "help.report": (
+        "Ghi report.html độc lập của lần chạy (chẩn đoán, đường cong học, ma trận nhầm lẫn …)."),
+    "help.report.images": "Nạp lại dữ liệu kiểm tra của lần chạy để vẽ các lưới ảnh dự đoán.",
+    "help.report.open": "Mở báo cáo trong trình duyệt web.",
+    "help.compare": (
+        "So sánh các lần chạy: các khóa cấu hình khác nhau, chỉ số tốt nhất/cuối cùng, độ chính "
+        "xác kiểm tra, các đường cong học chồng lên nhau."),
+    "help.compare.runs": "Hai thư mục lần chạy trở lên.",
+    "help.compare.metric": (
+        "Cột của lịch sử huấn luyện cần so sánh, ví dụ val_accuracy hoặc val_loss."),
+    "help.compare.output": "Thư mục cho compare.html và compare.png.",
+    "help.lr_find": (
+        "Tìm tốc độ học tốt bằng phép thử khoảng tốc độ học (LR range test) rồi vẽ biểu đồ."),
+    "help.lr_find.set": "Ghi đè một khóa: --set train.batch_size=64.",
+    "help.lr_find.output": "Thư mục đầu ra.",
+    "help.lr_find.steps": "Số lô nhỏ (mini-batch) trong lần quét tốc độ học.",
+    "help.lr_find.rule": "valley hoặc steepest.",
+    "help.lr_find.per_epoch": (
+        "Biến thể của bài hướng dẫn: 1e-3 * 10**(epoch/20), val_loss theo lr."),
+    "help.lr_find.epochs": "Số epoch của biến thể theo từng epoch.",
+    "help.augment_preview": (
+        "Hiển thị N phiên bản tăng cường của một ảnh, hoặc một lô ảnh huấn luyện đã tăng "
+        "cường."),
+    "help.augment_preview.image": "Một ảnh để tăng cường N lần.",
+    "help.augment_preview.set": "Ghi đè một khóa: --set augment.rotation=0.1.",
+    "help.augment_preview.output": "Đường dẫn tệp PNG.",
+    "help.weights": (
+        "Kích thước và thống kê trọng số/bias của từng tầng, kèm ảnh biểu đồ tần suất."),
+    "help.weights.layer": "Chỉ xem tầng này.",
+    "help.weights.output": "Đường dẫn tệp PNG của biểu đồ tần suất.",
+    "help.export": (
+        "Xuất mô hình của lần chạy, chạy nó trong runtime riêng và kiểm tra nó khớp với Keras."),
+    "help.export.format": "saved_model, onnx hoặc tflite (tên khác: litert).",
+    "help.export.output": "Thư mục xuất. Mặc định là RUN/exports/FORMAT/.",
+    "help.export.parity_images": (
+        "Số ảnh kiểm tra dùng để đối chiếu với mô hình Keras (0: mọi ảnh kiểm tra)."),
+    "help.export.tolerance": "Chênh lệch lớn nhất cho phép ở bất kỳ xác suất đầu ra nào.",
+    "help.serve": (
+        "Phục vụ mô hình của lần chạy: trang để thử mô hình ở /, POST /predict, /metadata, "
+        "/docs."),
+    "help.serve.host": "Địa chỉ lắng nghe; 0.0.0.0 cho phép máy khác truy cập.",
+    "help.serve.port": "Cổng TCP.",
+    "help.serve.backend": (
+        "keras (model.keras) hoặc onnx (RUN/exports/onnx, tự xuất nếu chưa có)."),
+    "help.serve.max_upload_mb": "Tệp ảnh lớn nhất được nhận, tính bằng MiB.",
+    "help.serve.max_files": "Số ảnh tối đa trong một yêu cầu.",
+    "help.serve.top_k": "Số lớp liệt kê cho mỗi ảnh.",
+    "help.sweep": (
+        "Chạy quét siêu tham số trên Ray Tune; mỗi lần thử là một thư mục lần chạy bình "
+        "thường."),
+    "help.sweep.source": (
+        "Một tệp TOML có bảng \\[sweep], hoặc một bản quét có sẵn (xem `visionlab sweeps`)."),
+    "help.sweep.address": (
+        "Tham gia một cụm Ray: auto, HOST:PORT hoặc ray://HOST:PORT. Mặc định là một Ray cục bộ "
+        "dùng các lõi của máy này."),
+    "help.sweep.resume": "Chạy tiếp một thư mục quét bị ngắt; các lần thử đã xong được giữ lại.",
+    "help.sweep.set": "Ghi đè một khóa: --set train.epochs=3, --set sweep.num_samples=8.",
+    "help.sweep.name": "Tiền tố của thư mục quét. Mặc định là tên của thí nghiệm.",
+    "help.sweep.cpus": "Số CPU của Ray cục bộ. Mặc định là mọi lõi của máy này.",
+    "help.sweep.cpus_per_trial": "Số CPU mà Ray dành cho mỗi lần thử (sweep.cpus_per_trial).",
+    "help.sweep.temp_dir": "Thư mục phiên của Ray cục bộ. Mặc định là $RAY_TMPDIR hoặc /tmp.",
+    "help.sweep.track": (
+        "Theo dõi thêm mọi lần thử: mlflow (lồng dưới một lần chạy chung của cả lần quét) hoặc "
+        "tensorboard."),
+    "help.sweep.tracking_uri": "URI theo dõi của MLflow. Mặc định là sweeps/mlflow.db.",
+    "help.sweep.report": "Ghi report.html cho từng lần thử.",
+    "help.sweeps": "Liệt kê các bản quét có sẵn (chạy một bản bằng `visionlab sweep NAME`).",
+    "help.datasets": (
+        "Liệt kê các bộ dữ liệu có sẵn và nơi chứa tệp của chúng, hoặc tải một bộ về máy."),
+    "help.datasets.fetch": (
+        "Đưa một bộ dữ liệu có sẵn về máy (sao chép từ một nguồn cục bộ hoặc tải xuống, có kiểm "
+        "tra)."),
+    "help.datasets.fetch.name": "Tên bộ dữ liệu có sẵn (xem `visionlab datasets`).",
+    "help.datasets.fetch.quiet": "Không in gì khi thành công (không có thanh tiến trình).",
+    "help.datasets.fetch.data_path": (
+        "Thư mục để đặt các tệp. Mặc định là $VISIONLAB_DATA/NAME "
+        "(~/.cache/visionlab/datasets/NAME)."),
+    "help.datasets.fetch.from": (
+        "Chỉ cài đặt từ bản sao cục bộ này (một thư mục chứa các tệp của bộ dữ liệu, hoặc tệp "
+        "nén của nó), có kiểm tra; không tải gì xuống."),
+    "help.cache": "Xem hoặc xóa bộ nhớ đệm ảnh đã giải mã của các thư mục ảnh.",
+    "help.cache.clear": (
+        "Xóa các ảnh đã giải mã trong bộ nhớ đệm; lần nạp sau, các thư mục đó được giải mã "
+        "lại."),
+    "help.cache.clear.folder": (
+        "Chỉ xóa phần được giải mã từ thư mục ảnh này (mặc định: xóa tất cả)."),
+    "cli.typer.usage": "Cách dùng: ",
+    "cli.typer.arguments": "Đối số",
+    "cli.typer.options": "Tùy chọn",
+    "cli.typer.commands": "Lệnh",
+    "cli.typer.default": "[mặc định: {}]",
+    "cli.typer.env_var": "[biến môi trường: {}]",
+    "cli.typer.required": "[bắt buộc]",
+    "cli.typer.deprecated": "(không còn dùng) ",
+    "cli.typer.error": "Lỗi",
+    "cli.typer.aborted": "Đã hủy.",
+    "cli.typer.try_help": "Xem [blue]'{command_path} {help_option}'[/] để được trợ giúp.",
+    "cli.usage_error.no_such_option": "Không có tùy chọn {option}",
+    "cli.usage_error.possible_options": "{message} (Có phải ý bạn là: {options}?)",
+    "cli.usage_error.missing.argument": "Thiếu đối số {name}.",
+    "cli.usage_error.missing.option": "Thiếu tùy chọn {name}.",
+    "cli.usage_error.missing.parameter": "Thiếu tham số {name}.",
+    "cli.usage_error.invalid_value": "Giá trị không hợp lệ cho {name}: {problem}",
+    "cli.usage_error.value.not_integer": "giá trị phải là một số nguyên",
+    "cli.usage_error.value.not_number": "giá trị phải là một số",
+    "cli.usage_error.value.not_boolean": "giá trị phải là true hoặc false",
+    "cli.usage_error.value.at_least": "giá trị phải lớn hơn hoặc bằng {limit}",
+    "cli.usage_error.value.above": "giá trị phải lớn hơn {limit}",
+    "cli.usage_error.value.at_most": "giá trị phải nhỏ hơn hoặc bằng {limit}",
+    "cli.usage_error.value.below": "giá trị phải nhỏ hơn {limit}",
+    "cli.usage_error.needs_value": "Tùy chọn '{option}' cần một giá trị.",
+    "cli.usage_error.no_value": "Tùy chọn '{option}' không nhận giá trị.",
+    "cli.usage_error.no_such_command": "Không có lệnh '{name}'.",
+    "cli.usage_error.did_you_mean": "{message} Có phải ý bạn là {names}?",
+    "cli.usage_error.extra_arguments": "Có đối số thừa không mong đợi: {arguments}",
 }

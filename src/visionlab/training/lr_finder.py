@@ -36,8 +36,9 @@ class LRFinderResult:
         suggested_lr: the suggested rate, or None when too few finite points were recorded.
         rule: "valley" or "steepest", the rule that produced `suggested_lr`.
         stopped_early: True when the sweep stopped before `num_steps` (divergence or NaN).
-        reason: why the sweep ended and how the suggestion was made, in words (in the
-            language current when the test ran).
+        reason_message: why the sweep ended and how the suggestion was made, a catalog
+            message rendered in the reader's language (`reason_in(lang)`); a plain string
+            (the English text an older lr_finder.json holds) is shown as it is.
         suggestions: the rate each rule gives (for the figure).
     """
 
@@ -47,8 +48,19 @@ class LRFinderResult:
     suggested_lr: float | None
     rule: str
     stopped_early: bool
-    reason: str
+    reason_message: Message | str
     suggestions: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The reason in the current language (`i18n.current_language()`)."""
+        return self.reason_in(None)
+
+    def reason_in(self, lang: str | None) -> str:
+        """The reason in `lang` (`"en"`, `"vi"`, or None for the current language)."""
+        if isinstance(self.reason_message, Message):
+            return self.reason_message.render(lang)
+        return self.reason_message
 
 
 def _smooth(losses: Sequence[float], smoothing: float) -> list[float]:
@@ -255,7 +267,7 @@ def _result(sweep: _Sweep, rule: str, skip_start: int) -> LRFinderResult:
     suggested = suggestions[rule]
     outcome = (Message("lr_find.reason.too_few_steps") if suggested is None else
                Message("lr_find.reason.suggested", {"lr": number(suggested, 3), "rule": rule}))
-    reason = Message("lr_find.reason", {"ended": sweep.reason, "outcome": outcome}).render()
+    reason = Message("lr_find.reason", {"ended": sweep.reason, "outcome": outcome})
     return LRFinderResult(sweep.rates, sweep.losses, sweep.smoothed, suggested, rule,
                           sweep.stopped_early, reason, suggestions)
 
@@ -329,7 +341,7 @@ def per_epoch_lr_range(history: Any, *, monitor: str = "val_loss", rule: str = "
                if suggested is not None else Message("lr_find.reason.too_few_epochs"))
     reason = Message("lr_find.reason", {
         "ended": Message("lr_find.reason.per_epoch", {"epochs": len(losses), "monitor": monitor}),
-        "outcome": outcome}).render()
+        "outcome": outcome})
     return LRFinderResult(rates, losses, smoothed, suggested, rule, bool(non_finite), reason,
                           suggestions)
 
