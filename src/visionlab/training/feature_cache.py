@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,10 @@ _RANDOM_LAYERS = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDro
 MAX_FEATURE_BYTES = 4 * 1024**3
 # The plan's check: the cached path must reproduce the model's outputs this closely.
 CHECK_TOLERANCE = 1e-4
+# Plans by model and trainability, and the plans whose check passed (by id), per model.
+_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[bool, ...], FeatureCache | None]] = \
+    weakref.WeakKeyDictionary()
+_CHECKED: weakref.WeakKeyDictionary[Any, dict[int, FeatureCache]] = weakref.WeakKeyDictionary()
 # The image axes each RandomFlip mode may flip (NHWC: 1 is height, 2 is width).
 _FLIP_AXES = {"horizontal": ((), (2,)), "vertical": ((), (1,)),
               "horizontal_and_vertical": ((), (2,), (1,), (1, 2))}
@@ -151,6 +156,16 @@ def plan_feature_cache(model: keras.Model) -> FeatureCache | None:
     units = _chain(model)
     if units is None:
         return None
+    # The same trainability gives the same cut: the plan (its models, their compiled graphs)
+    # and its check are made once per model, not once per phase and again for the test split.
+    signature = tuple(bool(layer.trainable_weights) for layer in _all_layers(model))
+    plans = _PLANS.setdefault(model, {})
+    if signature not in plans:
+        plans[signature] = _planned(model, units)
+    return plans[signature]
+
+
+def _planned(model: keras.Model, units: list[Unit]) -> FeatureCache | None:
     orientations: tuple[tuple[int, ...], ...] = ((),)
     if units and type(units[0][0]).__name__ == "RandomFlip":
         orientations = _FLIP_AXES.get(getattr(units[0][0], "mode", ""), ())
@@ -172,7 +187,14 @@ def plan_feature_cache(model: keras.Model) -> FeatureCache | None:
 
 
 def check_feature_cache(model: keras.Model, cached: FeatureCache, images: np.ndarray) -> None:
-    """Raise ModelError unless `top(bottom(images))` equals `model(images)` in inference mode."""
+    """Raise ModelError unless `top(bottom(images))` equals `model(images)` in inference mode.
+
+    A plan passes once per model: its bottom and top are the model's own layers, so training
+    changes both paths alike (`plan_feature_cache` hands the same plan back for the same cut).
+    """
+    checked = _CHECKED.setdefault(model, {})
+    if checked.get(id(cached)) is cached:
+        return
     sample = np.asarray(images[: min(len(images), 4)])
     expected = keras.ops.convert_to_numpy(model(sample, training=False))
     got = keras.ops.convert_to_numpy(cached.top(cached.bottom(sample, training=False),
@@ -181,6 +203,7 @@ def check_feature_cache(model: keras.Model, cached: FeatureCache, images: np.nda
     if not difference <= CHECK_TOLERANCE:
         raise ModelError(Message("error.features.mismatch", {
             "cut": cached.cut, "difference": f"{difference:.2g}"}))
+    checked[id(cached)] = cached
 
 
 def _predicted(model: keras.Model, batch: np.ndarray, batch_size: int) -> np.ndarray:

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,9 +56,29 @@ def features_key(cache: FeatureCache, images: np.ndarray, flip: tuple[int, ...] 
         value = np.ascontiguousarray(keras.ops.convert_to_numpy(variable))
         digest.update(f"\n{variable.path}{value.dtype.str}{value.shape}".encode())
         digest.update(memoryview(value).cast("B"))
+    digest.update(_images_digest(images).encode())
+    return digest.hexdigest()
+
+
+# Digests of read-only image arrays (the decoded-image cache's memory maps) by id: a run asks
+# for the features of the same images at several cuts and orientations.
+_IMAGE_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def _images_digest(images: np.ndarray) -> str:
+    known = _IMAGE_DIGESTS.get(id(images))
+    if known is not None and known[0]() is images:
+        return known[1]
+    digest = hashlib.blake2b(digest_size=20)
     for start in range(0, len(images), 256):  # a memory map is read in slices
         digest.update(memoryview(np.ascontiguousarray(images[start:start + 256])).cast("B"))
-    return digest.hexdigest()
+    value = digest.hexdigest()
+    if isinstance(images, np.ndarray) and not images.flags.writeable:
+        with contextlib.suppress(TypeError):  # an array type without weak references
+            key = id(images)
+            _IMAGE_DIGESTS[key] = (weakref.ref(images, lambda _: _IMAGE_DIGESTS.pop(key, None)),
+                                   value)
+    return value
 
 
 def stored_features(cache: FeatureCache, images: np.ndarray, batch_size: int,
