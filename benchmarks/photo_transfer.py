@@ -96,6 +96,7 @@ def child_visionlab(kind: str, events: Path, runs_dir: Path) -> dict:
             "val_accuracy": run.history[-1]["val_accuracy"],
             "train_images": run.info["dataset"]["splits"]["train"]["count"],
             "cached_features": [phase.get("cached_features") for phase in phases],
+            "test_features": run.info.get("test_features"),
             "epoch_seconds": [row["seconds"] for row in run.history]}
 
 
