@@ -150,8 +150,9 @@ def test_conversion_rejects_a_missing_key_an_unused_key_and_a_wrong_shape():
         convert.keras_weights_from_state_dict(lite0_state, model)
 
 
-def test_converted_weights_load_without_top_at_another_size(tmp_path, monkeypatch):
-    """The auto-conversion path with the torch reader replaced by a synthetic state_dict."""
+def fake_torch_weights(tmp_path, monkeypatch) -> dict:
+    """The auto-conversion path with the torch reader replaced by a synthetic state_dict, into
+    a cache under `tmp_path`; returns the state_dict."""
     state = synthetic_state_dict(LITE0_BLOCKS, classes=1000)
     fake_pth = tmp_path / "efficientnet-lite0.pth"
     fake_pth.write_bytes(b"stand-in for the torch file")
@@ -159,11 +160,19 @@ def test_converted_weights_load_without_top_at_another_size(tmp_path, monkeypatc
     monkeypatch.setattr(convert, "torch_weights_path", lambda: fake_pth)
     monkeypatch.setattr(convert, "read_torch_state_dict", lambda path: state)
     monkeypatch.setattr(weights, "_module_available", lambda name: True)
+    return state
+
+
+def test_converted_weights_load_without_top_at_another_size(tmp_path, monkeypatch):
+    """The converted file loads into a model without its top, at another input size."""
+    state = fake_torch_weights(tmp_path, monkeypatch)
 
     model = efficientnet_lite0((64, 64, 3), include_top=False)
     converted = tmp_path / "cache" / "weights" / "efficientnet_lite0.weights.h5"
     assert converted.is_file()
-    assert [path.name for path in converted.parent.iterdir()] == [converted.name]  # atomic
+    # atomic: no temporary file left; beside it the by-name index of its arrays
+    assert sorted(path.name for path in converted.parent.iterdir()) == ["by-name",
+                                                                         converted.name]
     np.testing.assert_array_equal(model.get_layer("block5_dwconv").get_weights()[0],
                                   state["_blocks.5._depthwise_conv.weight"].transpose(2, 3, 0, 1))
     np.testing.assert_array_equal(model.get_layer("head_bn").get_weights()[3],
@@ -177,18 +186,37 @@ def test_converted_weights_load_without_top_at_another_size(tmp_path, monkeypatc
         efficientnet_lite0((32, 32, 3), weights=str(converted), classes=10)
 
 
+def test_later_loads_read_the_by_name_index_until_the_weights_file_changes(tmp_path,
+                                                                          monkeypatch):
+    state = fake_torch_weights(tmp_path, monkeypatch)
+    first = efficientnet_lite0((32, 32, 3), include_top=False)
+    (index,) = (tmp_path / "cache" / "weights" / "by-name").glob("*.npz")
+
+    def no_reference(*args, **kwargs):
+        raise AssertionError("the reference model was built although the index is valid")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(weights, "efficientnet_lite", no_reference)
+        second = efficientnet_lite0((32, 32, 3), include_top=False)
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    # A new weights file (another mtime) makes the index stale: read from the file again.
+    converted = tmp_path / "cache" / "weights" / "efficientnet_lite0.weights.h5"
+    stamp = converted.stat().st_mtime_ns + 10**9
+    os.utime(converted, ns=(stamp, stamp))
+    before = index.read_bytes()
+    third = efficientnet_lite0((32, 32, 3), include_top=False)
+    assert index.read_bytes() != before
+    np.testing.assert_array_equal(third.get_layer("head_bn").get_weights()[3],
+                                  state["_bn1.running_var"])
+
+
 def test_a_cold_weights_cache_leaves_a_seeded_run_s_random_draws_alone(tmp_path, monkeypatch):
     """The first run converts the weights (building a temporary model); later runs load the
     file. Both must draw the same head initialization and the same random numbers after it."""
     import keras
 
-    state = synthetic_state_dict(LITE0_BLOCKS, classes=1000)
-    fake_pth = tmp_path / "efficientnet-lite0.pth"
-    fake_pth.write_bytes(b"stand-in for the torch file")
-    monkeypatch.setenv("VISIONLAB_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(convert, "torch_weights_path", lambda: fake_pth)
-    monkeypatch.setattr(convert, "read_torch_state_dict", lambda path: state)
-    monkeypatch.setattr(weights, "_module_available", lambda name: True)
+    fake_torch_weights(tmp_path, monkeypatch)
 
     def seeded_build() -> list[np.ndarray]:
         keras.utils.set_random_seed(0)

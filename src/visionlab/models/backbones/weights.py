@@ -7,12 +7,18 @@ package and works on every Keras backend.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
 import logging
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from visionlab import _io
 from visionlab._random import isolated_random_state
 from visionlab.errors import ModelError
 from visionlab.i18n import Message
@@ -80,19 +86,63 @@ def load_lite0_weights(model: Any, weights: Any) -> None:
         path = Path(os.fspath(weights)).expanduser()
         if not path.is_file() or not path.name.endswith(".weights.h5"):
             raise ModelError(Message("error.model.lite0.bad_file", {"path": path}))
-    reference = efficientnet_lite((224, 224, 3), name="efficientnet_lite0")
-    try:
-        reference.load_weights(path)
-    except (ValueError, OSError, KeyError) as error:
-        raise ModelError(Message("error.model.lite0.unreadable",
-                                 {"path": path, "error": error})) from error
+    by_name = _weights_by_name(path)
     for layer in model.layers:
         if not layer.weights:
             continue
         if layer.name == "predictions" and layer.weights[0].shape != (1280, 1000):
             raise ModelError(Message("error.model.lite0.top_classes",
                                      {"classes": layer.weights[0].shape[-1]}))
-        layer.set_weights(reference.get_layer(layer.name).get_weights())
+        if layer.name not in by_name:
+            raise ModelError(Message("error.model.lite0.unreadable", {
+                "path": path, "error": f"no weights for layer {layer.name!r}"}))
+        layer.set_weights(by_name[layer.name])
+
+
+def _weights_by_name(path: Path) -> dict[str, list[np.ndarray]]:
+    """Layer name -> weights of the full Lite0 in the `.weights.h5` file at `path`.
+
+    Keras reads a `.weights.h5` by model structure, so the file goes into a reference Lite0
+    (about 1 s to build). The arrays it gives are kept, by layer name, in an index beside the
+    converted weights (`weights/by-name/<digest of the path>.npz`, tied to the file's size and
+    modification time) that later runs read in milliseconds.
+    """
+    stat = path.stat()
+    stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    index = weights_cache_dir() / "by-name" / (
+        hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24] + ".npz")
+    with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile), \
+            np.load(index, allow_pickle=False) as stored:
+        if str(stored[_INDEX_STAMP]) == stamp:
+            return _grouped({key: stored[key] for key in stored.files
+                             if key != _INDEX_STAMP})
+    # Built only when the index is missing or stale: keep it off the seeded run's random
+    # streams, so a run draws the same numbers either way.
+    with isolated_random_state():
+        reference = efficientnet_lite((224, 224, 3), name="efficientnet_lite0")
+    try:
+        reference.load_weights(path)
+    except (ValueError, OSError, KeyError) as error:
+        raise ModelError(Message("error.model.lite0.unreadable",
+                                 {"path": path, "error": error})) from error
+    arrays = {f"{layer.name}/{position}": value for layer in reference.layers
+              for position, value in enumerate(layer.get_weights())}
+    with contextlib.suppress(OSError):  # a read-only cache costs the next run a second only
+        index.parent.mkdir(parents=True, exist_ok=True)
+        with _io.atomic_path(index, suffix=".npz") as temporary, open(temporary, "wb") as out:
+            np.savez(out, **arrays, **{_INDEX_STAMP: np.array(stamp)})
+    return _grouped(arrays)
+
+
+_INDEX_STAMP = "__source__"
+
+
+def _grouped(arrays: dict[str, np.ndarray]) -> dict[str, list[np.ndarray]]:
+    grouped: dict[str, dict[int, np.ndarray]] = {}
+    for key, value in arrays.items():
+        name, position = key.rsplit("/", 1)
+        grouped.setdefault(name, {})[int(position)] = value
+    return {name: [parts[index] for index in sorted(parts)] for name, parts in grouped.items()}
 
 
 def _module_available(name: str) -> bool:
