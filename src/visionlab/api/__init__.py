@@ -30,6 +30,8 @@ from typing import Any
 _EXPORTS = {
     # training (api/experiment.py)
     "ConfigSource": "visionlab.api.experiment:ConfigSource",
+    # config validation alone (no TensorFlow import): the CLI checks a config first
+    "load_config": "visionlab.config:load_config",
     "build_model": "visionlab.api.experiment:build_model",
     "finish_run": "visionlab.api.experiment:finish_run",
     "prepare_experiment": "visionlab.api.experiment:prepare_experiment",
