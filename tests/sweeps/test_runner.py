@@ -11,6 +11,7 @@ import base64
 import json
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -51,7 +52,11 @@ def sweep_result(tmp_path_factory):
     ray_dir = tempfile.mkdtemp(prefix="vlray-", dir="/tmp")
     ray.init(num_cpus=2, include_dashboard=False, _temp_dir=ray_dir, log_to_driver=False)
     try:
-        yield api.sweep(SWEEP, sweeps_dir=tmp_path_factory.mktemp("sweeps"), report=False)
+        handler = signal.getsignal(signal.SIGINT)
+        result = api.sweep(SWEEP, sweeps_dir=tmp_path_factory.mktemp("sweeps"), report=False)
+        # Tune installs its own Ctrl-C handler for the run; the process gets its own back.
+        assert signal.getsignal(signal.SIGINT) is handler
+        yield result
     finally:
         ray.shutdown()
         shutil.rmtree(ray_dir, ignore_errors=True)

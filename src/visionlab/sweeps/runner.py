@@ -17,6 +17,8 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -190,7 +192,7 @@ def _run(sweep_dir: Path, base: ExperimentConfig, spec: SweepSpec, *, train: Tra
                 run_config=tune.RunConfig(name=TUNE_DIR, storage_path=str(sweep_dir), verbose=0,
                                           failure_config=tune.FailureConfig(max_failures=0)),
             )
-        with _experiment_state_saved_often():
+        with _experiment_state_saved_often(), _interrupt_handler_kept():
             grid = tuner.fit()
         trials = sorted((_collect_trial(result, sweep_dir, spec, lang) for result in grid),
                         key=lambda trial: trial["trial_id"])
@@ -260,6 +262,23 @@ def _check_resources(spec: SweepSpec, cluster: dict[str, Any]) -> None:
     if spec.cpus_per_trial > largest:
         raise SweepError(Message("error.sweep.cpus_per_trial", {
             "cpus": f"{spec.cpus_per_trial:g}", "largest": f"{largest:g}"}))
+
+
+@contextlib.contextmanager
+def _interrupt_handler_kept() -> Iterator[None]:
+    """Put back the process's Ctrl-C handler after Tune's run.
+
+    During `fit` Tune's own SIGINT handler stops the sweep so that `--resume` can continue it;
+    Tune leaves that handler installed, and in a notebook or any program that goes on after the
+    sweep, Ctrl-C would then stop nothing (a training started next could not be interrupted).
+    """
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.getsignal(signal.SIGINT) if main else None
+    try:
+        yield
+    finally:
+        if main and before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 @contextlib.contextmanager
