@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import transfer_demo  # noqa: E402  (its marker-table writer)
+
 RESULTS = ROOT / "benchmarks" / "_out" / "dogs_cats_strategies.json"
 PAGE = ROOT / "docs" / "dogs-cats-strategies"
 DOC = ROOT / "docs" / "reproductions.md"
@@ -107,15 +110,7 @@ def render(rows: list[dict]) -> str:
 
 def write_doc(block: str) -> None:
     """Replace the table between the markers, or append the section with it."""
-    from visionlab import _io
-
-    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Reproductions\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + f"\n\n{SECTION}\n\n{block}\n"
-    _io.write_text(DOC, text)
+    transfer_demo.write_section(DOC, SECTION, START, END, block)
 
 
 def main() -> int:

@@ -99,15 +99,21 @@ def render(rows: list[dict]) -> str:
 
 def write_doc(block: str) -> None:
     """Replace the table between the markers, or append the section with it."""
+    write_section(DOC, SECTION, START, END, block)
+
+
+def write_section(doc: Path, section: str, start: str, end: str, block: str) -> None:
+    """Replace the text between markers `start` and `end` of `doc` with `block`, or append
+    `section` (a heading) with it."""
     from visionlab import _io
 
-    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Reproductions\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
+    text = doc.read_text(encoding="utf-8") if doc.is_file() else "# Reproductions\n"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip() + f"\n\n{SECTION}\n\n{block}\n"
-    _io.write_text(DOC, text)
+        text = text.rstrip() + f"\n\n{section}\n\n{block}\n"
+    _io.write_text(doc, text)
 
 
 def main() -> int:

@@ -19,10 +19,9 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -113,20 +112,6 @@ def _language_in(args: Sequence[str]) -> str | None:
     return chosen
 
 
-@contextlib.contextmanager
-def _language_set(lang: str | None) -> Iterator[None]:
-    """`$VISIONLAB_LANG` is `lang` while the block runs (unchanged when `lang` is None)."""
-    if lang is None:
-        yield
-        return
-    previous = os.environ.get(i18n.LANGUAGE_ENV)
-    os.environ[i18n.LANGUAGE_ENV] = lang
-    try:
-        yield
-    finally:
-        _restore(previous)
-
-
 class _SpeaksLanguage:
     """`--help`, usage lines and usage errors in the current language (`i18n.current_language`,
     which `--lang` sets)."""
@@ -197,7 +182,7 @@ class LanguageGroup(_SpeaksLanguage, TyperGroup):
         print help before `--lang` is seen, and Typer prints a usage error after the command
         (and what its `--lang` set) has ended: reading `--lang` first covers both.
         """
-        with _language_set(_language_in(sys.argv[1:] if args is None else args)), \
+        with i18n.language_set(_language_in(sys.argv[1:] if args is None else args)), \
                 typer_texts(i18n.current_language()):
             return super().main(args, *rest, **kwargs)
 

@@ -24,9 +24,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +102,24 @@ def locale_language() -> str:
             code = value.split(".")[0].split("_")[0].split("-")[0].lower()
             return code if code in MESSAGES else "en"
     return "en"
+
+
+@contextlib.contextmanager
+def language_set(lang: str | None) -> Iterator[None]:
+    """`$VISIONLAB_LANG` is `lang` while the block runs, put back after it (unchanged when
+    `lang` is None): a command's `--lang`, a sweep trial's language in a reused worker."""
+    if lang is None:
+        yield
+        return
+    before = os.environ.get(LANGUAGE_ENV)
+    os.environ[LANGUAGE_ENV] = lang
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(LANGUAGE_ENV, None)
+        else:
+            os.environ[LANGUAGE_ENV] = before
 
 
 def current_language() -> str:

@@ -11,12 +11,11 @@ to Tune.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,28 +128,11 @@ def run_trial(tune_config: dict[str, Any], context: TrialContext) -> None:
     record = TrialRecord(context.trials_dir, trial_id, {
         "sweep": Path(context.trials_dir).parent.name, "trial_id": trial_id,
         "variant": tune_config.get("variant"), "values": values, "node": node_info()})
-    with _language(context.lang):
+    with i18n.language_set(context.lang):
         context.train(apply_values(context.base, values), name=f"{trial_id}-{variant}",
                       runs_dir=context.trials_dir, verbose=0, report=context.report,
                       callbacks=[record, reporter])
     reporter.flush()
-
-
-@contextlib.contextmanager
-def _language(lang: str | None) -> Iterator[None]:
-    """Set `$VISIONLAB_LANG` in this worker for one trial (a reused actor gets it back)."""
-    if lang is None:
-        yield
-        return
-    before = os.environ.get(i18n.LANGUAGE_ENV)
-    os.environ[i18n.LANGUAGE_ENV] = lang
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(i18n.LANGUAGE_ENV, None)
-        else:
-            os.environ[i18n.LANGUAGE_ENV] = before
 
 
 def node_info() -> dict[str, Any]:
