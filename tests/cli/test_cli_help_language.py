@@ -21,7 +21,9 @@ VIETNAMESE = {i18n.LANGUAGE_ENV: "vi"}
 ENGLISH = {i18n.LANGUAGE_ENV: "en"}
 # Typer's own words in help, and what they read in Vietnamese.
 TYPER_WORDS = {"Usage:": "Cách dùng:", "Options": "Tùy chọn", "Show this message and exit.":
-               "Hiện trợ giúp này rồi thoát."}
+               "Hiện trợ giúp này rồi thoát.", "[OPTIONS]": "[TÙY_CHỌN]"}
+# ... and in the usage line of a group.
+GROUP_WORDS = {"COMMAND [ARGS]...": "LỆNH [ĐỐI_SỐ]..."}
 
 
 def _command_paths(group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -80,7 +82,8 @@ def test_every_command_help_is_vietnamese_and_english_is_unchanged(path):
     vietnamese = _help("--lang", "vi", *path)
     assert [text for text in texts if text not in english] == []
     assert [text for text in texts if text in vietnamese] == []
-    for word, translated in TYPER_WORDS.items():
+    group = hasattr(_command(path), "list_commands")
+    for word, translated in [*TYPER_WORDS.items(), *(GROUP_WORDS.items() if group else [])]:
         assert word in english and word not in vietnamese and translated in vietnamese
     summary = _command(path).help
     key = next(key for key, text in i18n.MESSAGES["en"].items()
@@ -155,6 +158,15 @@ def test_usage_errors_speak_the_language(args, vietnamese, english):
     assert "Error" not in result.output and english not in _flat(result.output)
     result = runner.invoke(app, args, env=ENGLISH)
     assert result.exit_code == 2 and english in _flat(result.output), result.output
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("vi", ["Thiếu lệnh.", "Cách dùng: visionlab [TÙY_CHỌN] LỆNH [ĐỐI_SỐ]..."]),
+    ("en", ["Missing command.", "Usage: visionlab [OPTIONS] COMMAND [ARGS]..."])])
+def test_a_missing_command_and_the_usage_placeholders_speak_the_language(lang, words):
+    result = runner.invoke(app, ["--lang", lang])
+    assert result.exit_code == 2
+    assert [word for word in words if word not in _flat(result.output)] == [], result.output
 
 
 def test_usage_error_framing_is_vietnamese_with_lang_anywhere():

@@ -71,6 +71,23 @@ def help_text(key: str) -> str:
     return i18n.t(key, "en")
 
 
+# Click's default placeholders in a usage line -> their catalog key.
+_USAGE_WORDS = {"[OPTIONS]": "cli.usage.options", "COMMAND [ARGS]...": "cli.usage.command"}
+
+
+def usage_pieces(pieces: list[str], lang: str) -> list[str]:
+    """A usage line's pieces with click's placeholders (`[OPTIONS]`, `COMMAND [ARGS]...`) in
+    `lang`; argument names stay as they are (they are what the reader types)."""
+    return [i18n.t(_USAGE_WORDS[piece], lang) if piece in _USAGE_WORDS else piece
+            for piece in pieces]
+
+
+def missing_command_error(ctx: Any) -> Exception:
+    """The usage error for a group called without a command, in the current language."""
+    return _click_exceptions.UsageError(
+        i18n.t("cli.usage_error.missing_command", i18n.current_language()), ctx)
+
+
 def usage_prefix(lang: str) -> str:
     """The "Usage: " that starts a usage line, in `lang`."""
     return i18n.t("cli.typer.usage", lang)

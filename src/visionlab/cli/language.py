@@ -32,9 +32,11 @@ from visionlab.cli.help_language import (
     extra_arguments_error,
     help_in_language,
     help_text,
+    missing_command_error,
     typer_texts,
     unknown_command_error,
     usage_errors_in_language,
+    usage_pieces,
     usage_prefix,
 )
 from visionlab.errors import ConfigError
@@ -121,9 +123,10 @@ class _SpeaksLanguage:
             super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        lang = i18n.current_language()
+        pieces = usage_pieces(self.collect_usage_pieces(ctx), lang)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces),
-                              prefix=usage_prefix(i18n.current_language()))
+                              prefix=usage_prefix(lang))
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
                      **extra: Any) -> Any:
@@ -174,6 +177,11 @@ class LanguageGroup(_SpeaksLanguage, TyperGroup):
                 self.get_command(ctx, name) is None:
             raise unknown_command_error(name, self.list_commands(ctx), ctx)
         return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        if not ctx._protected_args and not self.invoke_without_command:
+            raise missing_command_error(ctx)  # click's own says "Missing command." in English
+        return super().invoke(ctx)
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
         """Run the command line in the language of its `--lang`, wherever that option stands.

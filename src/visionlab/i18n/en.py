@@ -1551,4 +1551,7 @@ MESSAGES: dict[str, str] = {
     "cli.usage_error.no_such_command": "No such command '{name}'.",
     "cli.usage_error.did_you_mean": "{message} Did you mean {names}?",
     "cli.usage_error.extra_arguments": "Got unexpected extra argument(s) ({arguments})",
+    "cli.usage_error.missing_command": "Missing command.",
+    "cli.usage.options": "[OPTIONS]",
+    "cli.usage.command": "COMMAND [ARGS]...",
 }

@@ -1634,4 +1634,7 @@ MESSAGES: dict[str, str] = {
     "cli.usage_error.no_such_command": "Không có lệnh '{name}'.",
     "cli.usage_error.did_you_mean": "{message} Có phải ý bạn là {names}?",
     "cli.usage_error.extra_arguments": "Có đối số thừa không mong đợi: {arguments}",
+    "cli.usage_error.missing_command": "Thiếu lệnh.",
+    "cli.usage.options": "[TÙY_CHỌN]",
+    "cli.usage.command": "LỆNH [ĐỐI_SỐ]...",
 }
