@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -218,6 +217,7 @@ def main() -> None:
     counts = write_split()
     kinds = [kind.strip() for kind in args.only.split(";")]
     rows = []
+    OUT.mkdir(parents=True, exist_ok=True)  # the children's work folders go in it
     for repeat in range(args.repeats):
         for kind in kinds:
             with tempfile.TemporaryDirectory(dir=OUT) as work:
@@ -225,13 +225,9 @@ def main() -> None:
             row["repeat"] = repeat + 1
             rows.append(row)
             print(json.dumps(row), flush=True)
-    import keras
-    import tensorflow as tf
+    from pipeline import machine  # the same facts as the pipeline benchmark: CPU, versions
 
-    facts = {"machine": f"{platform.node()} ({os.cpu_count()} CPUs)",
-             "python": platform.python_version(), "keras": keras.__version__,
-             "tensorflow": tf.__version__, "split": counts, "rows": rows}
-    OUT.mkdir(exist_ok=True)
+    facts = {"machine": machine(), "split": counts, "rows": rows}
     (OUT / "photo_transfer.json").write_text(json.dumps(facts, indent=1))
     print(markdown(rows, kinds))
 

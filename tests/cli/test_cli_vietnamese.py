@@ -115,6 +115,23 @@ def test_run_commands_speak_vietnamese(trained: Path, tmp_path: Path, how: str):
         unreadable["error"]  # the decoder's reason too, not only its framing
 
 
+def test_a_transfer_run_names_its_phases_with_vietnamese_numbers(trained: Path, tmp_path: Path):
+    config = tmp_path / "transfer.toml"
+    config.write_text(
+        'name = "digits-transfer"\n[data]\ndataset = "digits"\nnormalize = "none"\n'
+        f'[model]\nname = "run:{trained.as_posix()}"\n[train]\nbatch_size = 32\n'
+        '[transfer]\nstrategy = "warmup-finetune"\nwarmup_epochs = 1\nfinetune_epochs = 1\n'
+        "warmup_learning_rate = 0.01\nfinetune_learning_rate = 0.0003\n"
+        "unfreeze_top_layers = 1\n", encoding="utf-8")
+    result = invoke("train", str(config), "--lang", "vi", "--runs-dir", str(tmp_path / "runs"),
+                    "--no-report")
+    assert_vietnamese(result)
+    output = " ".join(result.output.split())
+    # The learning rates with the Vietnamese decimal comma, as in the epoch lines.
+    assert "Giai đoạn warmup: epoch 1-1 với tốc độ học 0,01," in output, output
+    assert "Giai đoạn finetune: epoch 2-2 với tốc độ học 0,0003," in output, output
+
+
 def test_data_and_config_commands_speak_vietnamese(tmp_path: Path):
     result = invoke("explore", "digits", "-o", str(tmp_path / "explore"), "--lang", "vi")
     assert_vietnamese(result)

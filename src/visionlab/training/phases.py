@@ -35,7 +35,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from visionlab.config import ExperimentConfig
 from visionlab.errors import ConfigError, ModelError, RunError
-from visionlab.i18n import Message, count, t
+from visionlab.i18n import Message, count, number, t
 from visionlab.models.backbones import BACKBONE_LAYER, set_trainable
 from visionlab.training.checkpoints import restore_early_stopping
 from visionlab.training.feature_cache import (
@@ -213,7 +213,7 @@ def _fit_phase(trainer: Trainer, model: Any, phase: Phase, first_epoch: int, ini
     if trainer.verbose:
         Console().print(Message("training.phase.start", {
             "phase": phase.name, "first": initial_epoch + 1, "last": last_epoch,
-            "learning_rate": f"{phase.learning_rate:g}", "params": count(trainable_params),
+            "learning_rate": number(phase.learning_rate), "params": count(trainable_params),
             "layers": len(trainable_layers)}).render())
     features = _phase_features(trainer, model, phase, later, store)
     if features is not None:
