@@ -21,7 +21,9 @@ VIETNAMESE = {i18n.LANGUAGE_ENV: "vi"}
 ENGLISH = {i18n.LANGUAGE_ENV: "en"}
 # Typer's own words in help, and what they read in Vietnamese.
 TYPER_WORDS = {"Usage:": "Cách dùng:", "Options": "Tùy chọn", "Show this message and exit.":
-               "Hiện trợ giúp này rồi thoát.", "[OPTIONS]": "[TÙY_CHỌN]"}
+               "Hiện trợ giúp này rồi thoát.", "[OPTIONS]": "[TÙY_CHỌN]", "<bool>": "<có/không>"}
+# Typer's type labels beside parameters (`<int>`, `<list[str]>`, `<int range>`) in English.
+ENGLISH_TYPE = re.compile(r"<(?:str|int|float|bool|path|Path|list\[[^\]]*\]|\w+ range)>")
 # ... and in the usage line of a group.
 GROUP_WORDS = {"COMMAND [ARGS]...": "LỆNH [ĐỐI_SỐ]..."}
 
@@ -85,10 +87,20 @@ def test_every_command_help_is_vietnamese_and_english_is_unchanged(path):
     group = hasattr(_command(path), "list_commands")
     for word, translated in [*TYPER_WORDS.items(), *(GROUP_WORDS.items() if group else [])]:
         assert word in english and word not in vietnamese and translated in vietnamese
+    assert ENGLISH_TYPE.findall(vietnamese) == []
     summary = _command(path).help
     key = next(key for key, text in i18n.MESSAGES["en"].items()
                if key.startswith("help.") and text == summary)
     assert _flat(i18n.t(key, "vi").replace("\\[", "[")) in vietnamese
+
+
+def test_type_labels_read_in_vietnamese_and_stay_as_typer_wrote_them_in_english():
+    english, vietnamese = _help("train", env=ENGLISH), _help("--lang", "vi", "train")
+    for label, translated in [("<list[str]>", "<danh sách chuỗi>"), ("<path>", "<đường dẫn>"),
+                              ("<int range>", "<số nguyên trong khoảng>"), ("<str>", "<chuỗi>")]:
+        assert label in english and translated in vietnamese
+    # Put back after the Vietnamese help: the next English help shows Typer's own labels.
+    assert _help("train", env=ENGLISH) == english
 
 
 def test_help_texts_are_unique_so_each_names_its_catalog_key():

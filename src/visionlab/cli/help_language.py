@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import importlib
 from collections.abc import Iterator
 from functools import cache
@@ -58,6 +59,27 @@ _VALUE_PROBLEMS = {
     "less_than_equal": "cli.usage_error.value.at_most",
     "less_than": "cli.usage_error.value.below",
 }
+
+
+# The type names Typer shows beside each parameter ("<int>", "<list[str]>", "<int range>")
+# -> the catalog key of their words; other labels (choices, metavars) are what the reader types.
+_TYPE_NAMES = {"str": "cli.type.str", "int": "cli.type.int", "float": "cli.type.float",
+               "bool": "cli.type.bool", "path": "cli.type.path", "Path": "cli.type.path"}
+
+
+def type_label(label: str, lang: str) -> str:
+    """Typer's type label of a parameter (`"<list[str]>"`) in `lang` (`"<danh sách chuỗi>"`)."""
+    if lang == "en" or not (label.startswith("<") and label.endswith(">")):
+        return label
+    return f"<{_type_words(label[1:-1], lang)}>"
+
+
+def _type_words(name: str, lang: str) -> str:
+    if name.startswith("list[") and name.endswith("]"):
+        return i18n.t("cli.type.list", lang, item=_type_words(name[5:-1], lang))
+    if name.endswith(" range"):
+        return i18n.t("cli.type.range", lang, type=_type_words(name[:-len(" range")], lang))
+    return i18n.t(_TYPE_NAMES[name], lang) if name in _TYPE_NAMES else name
 
 
 def help_text(key: str) -> str:
@@ -114,14 +136,24 @@ def help_in_language(command: Any, ctx: Any, lang: str) -> Iterator[None]:
     if hasattr(command, "list_commands"):  # a group lists its commands with their summaries
         described += [command.get_command(ctx, name) for name in command.list_commands(ctx)]
     saved = [(item, item.help) for item in described if item is not None]
+    typed = [item for item in command.get_params(ctx) if hasattr(item, "display_type_rich")]
     try:
         for item, text in saved:
             item.help = _translated(text, lang)
+        for item in typed:  # the instance's own method, shadowing the class's while help shows
+            item.display_type_rich = functools.partial(_translated_type, type(item), item, lang)
         with typer_texts(lang):
             yield
     finally:
         for item, text in saved:
             item.help = text
+        for item in typed:
+            vars(item).pop("display_type_rich", None)
+
+
+def _translated_type(kind: type, parameter: Any, lang: str, ctx: Any) -> str | None:
+    label = kind.display_type_rich(parameter, ctx)
+    return type_label(label, lang) if label else label
 
 
 @contextlib.contextmanager

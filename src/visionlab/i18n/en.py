@@ -1553,5 +1553,12 @@ MESSAGES: dict[str, str] = {
     "cli.usage_error.extra_arguments": "Got unexpected extra argument(s) ({arguments})",
     "cli.usage_error.missing_command": "Missing command.",
     "cli.usage.options": "[OPTIONS]",
+    "cli.type.str": "str",
+    "cli.type.int": "int",
+    "cli.type.float": "float",
+    "cli.type.bool": "bool",
+    "cli.type.path": "path",
+    "cli.type.list": "list[{item}]",
+    "cli.type.range": "{type} range",
     "cli.usage.command": "COMMAND [ARGS]...",
 }

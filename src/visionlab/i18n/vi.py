@@ -1636,5 +1636,12 @@ MESSAGES: dict[str, str] = {
     "cli.usage_error.extra_arguments": "Có đối số thừa không mong đợi: {arguments}",
     "cli.usage_error.missing_command": "Thiếu lệnh.",
     "cli.usage.options": "[TÙY_CHỌN]",
+    "cli.type.str": "chuỗi",
+    "cli.type.int": "số nguyên",
+    "cli.type.float": "số thực",
+    "cli.type.bool": "có/không",
+    "cli.type.path": "đường dẫn",
+    "cli.type.list": "danh sách {item}",
+    "cli.type.range": "{type} trong khoảng",
     "cli.usage.command": "LỆNH [ĐỐI_SỐ]...",
 }
