@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import importlib
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import typer
@@ -141,7 +140,7 @@ def help_in_language(command: Any, ctx: Any, lang: str) -> Iterator[None]:
         for item, text in saved:
             item.help = _translated(text, lang)
         for item in typed:  # the instance's own method, shadowing the class's while help shows
-            item.display_type_rich = functools.partial(_translated_type, type(item), item, lang)
+            item.display_type_rich = partial(_translated_type, type(item), item, lang)
         with typer_texts(lang):
             yield
     finally:
